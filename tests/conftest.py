@@ -1,0 +1,29 @@
+"""Fixtures of the template's tests: each variant rendered and installed once per worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.rendering import VARIANTS, Variant, run
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that take `variant` run once per answer set, all of one set in one xdist worker."""
+    if "variant" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "variant",
+            [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(v.name)) for v in VARIANTS],
+            scope="session",
+        )
+
+
+@pytest.fixture(scope="session")
+def project(copie_session: object, variant: Variant) -> Path:
+    """The variant rendered by copier (through pytest-copie), then installed with `uv sync`."""
+    result = copie_session.copy(extra_answers=variant.answers)  # type: ignore[attr-defined]
+    assert result.exit_code == 0, f"render of {variant.name} failed: {result.exception!r}"
+    project_dir: Path = result.project_dir
+    run(["uv", "sync", "--locked", "--quiet"], project_dir)
+    return project_dir

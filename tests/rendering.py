@@ -1,0 +1,65 @@
+"""Helpers for the template's tests: the answer sets we render, and running commands in a project."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One answer set: what a user could answer, and what its rendered project must pass."""
+
+    name: str
+    answers: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def package_name(self) -> str:
+        return str(self.answers.get("package_name", "my_service"))
+
+
+# Every engine is rendered at least once; names and versions vary across the sets.
+VARIANTS = [
+    Variant("sqlite-default", {"project_name": "My Service"}),
+    Variant(
+        "sqlite-custom",
+        {
+            "project_name": "Billing API",
+            "package_name": "billing",
+            "description": "Invoices and payments",
+            "author_name": "Ada Lovelace",
+            "author_email": "ada@example.org",
+        },
+    ),
+]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a rendered project's commands: none of this repository's venv."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+    env.update(extra)
+    return env
+
+
+def run(
+    args: list[str], cwd: Path, *, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure the assertion shows everything it printed."""
+    result = subprocess.run(
+        args, cwd=cwd, env=env or clean_env(), capture_output=True, text=True, check=False
+    )
+    if check:
+        assert result.returncode == 0, (
+            f"`{' '.join(args)}` exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+        )
+    return result
+
+
+def in_project(project: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run a tool from the project's own environment (installed by `uv sync --locked`)."""
+    return run(["uv", "run", "--frozen", *args], project, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,93 @@
+"""Every answer set renders a project that installs, passes its own tests, lint and types."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.rendering import Variant, clean_env, in_project, run
+
+JINJA_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+
+
+def rendered_files(project: Path) -> list[Path]:
+    skip = {".git", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
+    return [
+        path
+        for path in project.rglob("*")
+        if path.is_file() and not skip.intersection(path.relative_to(project).parts)
+    ]
+
+
+def test_answers_file_records_every_answer(project: Path, variant: Variant) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["engine"] == variant.answers.get("engine", "aiosqlite")
+    assert answers["package_name"] == variant.package_name
+    assert "_commit" in answers and "_src_path" in answers
+
+
+def test_no_template_leftovers(project: Path) -> None:
+    files = rendered_files(project)
+    assert not [p for p in files if p.suffix == ".jinja"]
+    offenders = []
+    for path in files:
+        if path.name == "uv.lock":
+            continue
+        text = path.read_text()
+        if not text:
+            continue  # an empty marker file (py.typed, __init__.py)
+        if JINJA_LEFTOVER.search(text):
+            offenders.append(f"{path}: Jinja syntax")
+        if "\n\n\n\n" in text or text.startswith("\n") or not text.endswith("\n"):
+            offenders.append(f"{path}: blank-line noise")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_ruff_check_passes_as_rendered(project: Path) -> None:
+    in_project(project, "ruff", "check", "--no-cache", ".")
+
+
+def test_ruff_format_changes_nothing(project: Path) -> None:
+    in_project(project, "ruff", "format", "--no-cache", "--check", ".")
+
+
+def test_mypy_strict_passes(project: Path) -> None:
+    in_project(project, "mypy")
+
+
+def test_own_test_suite_passes_with_warnings_as_errors(project: Path) -> None:
+    result = in_project(project, "pytest", "-W", "error", "-p", "no:cacheprovider")
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary), summary
+    assert not re.search(r"skipped|xfail|xpass|warning", summary), summary
+
+
+def test_own_test_suite_passes_on_two_workers(project: Path) -> None:
+    result = in_project(project, "pytest", "-n", "2", "-p", "no:cacheprovider")
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary) and "skipped" not in summary, summary
+
+
+def test_alembic_cli_upgrades_checks_and_downgrades(project: Path, tmp_path: Path) -> None:
+    env = clean_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    in_project(project, "alembic", "upgrade", "head", env=env)
+    in_project(project, "alembic", "check", env=env)
+    in_project(project, "alembic", "downgrade", "base", env=env)
+    offline = in_project(project, "alembic", "upgrade", "head", "--sql", env=env)
+    assert "CREATE TABLE author" in offline.stdout
+
+
+def test_pre_commit_hooks_pass(project: Path) -> None:
+    in_project(project, "git", "add", "--all")
+    in_project(project, "pre-commit", "run", "--all-files", "--show-diff-on-failure")
+
+
+def test_ci_workflow_is_valid_and_audited(project: Path) -> None:
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    tools = Path(sys.executable).parent  # this repository's environment
+    schema = ["--builtin-schema", "vendor.github-workflows", str(workflow)]
+    run([str(tools / "check-jsonschema"), *schema], project)
+    run([str(tools / "zizmor"), "--offline", "--no-progress", str(workflow)], project)
