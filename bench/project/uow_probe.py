@@ -1,0 +1,151 @@
+"""Copied by bench/run.py into a rendered asyncpg project and run in its environment.
+
+Operations per second of loading one row by primary key, sequentially, one operation at a time:
+through the project's `unit_of_work` and `session.get`, against the same query on a raw asyncpg
+pool, in the same process against the same server. Diagnostic paths in between show where the
+difference goes. Paths take turns in rounds, so drift on the machine hits them all alike.
+
+Environment: BENCH_PACKAGE (the rendered package), BENCH_ADMIN_URL (a SQLAlchemy URL of a
+database on the server where a scratch database may be created), BENCH_OPS, BENCH_ROUNDS.
+Prints one JSON object.
+"""
+
+import asyncio
+import importlib
+import json
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+from sqlalchemy import make_url, select
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+PACKAGE = os.environ["BENCH_PACKAGE"]
+db = importlib.import_module(f"{PACKAGE}.db")
+models = importlib.import_module(f"{PACKAGE}.models")
+settings_module = importlib.import_module(f"{PACKAGE}.settings")
+
+# The columns `session.get(Author, pk)` loads (biography is deferred), for the raw query.
+RAW_QUERY = "SELECT id, name, created_at FROM author WHERE id = $1"
+
+Operation = Callable[[], Awaitable[object]]
+
+
+async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[str, Any]:
+    for operation in paths.values():  # warm up: prepared statements, compiled caches, pools
+        for _ in range(max(ops // 20, 20)):
+            await operation()
+    elapsed = dict.fromkeys(paths, 0.0)
+    per_round = ops // rounds
+    names = list(paths)
+    round_ratios = []
+    for round_number in range(rounds):
+        shift = round_number % len(names)
+        round_elapsed = {}
+        for name in names[shift:] + names[:shift]:
+            operation = paths[name]
+            start = time.perf_counter()
+            for _ in range(per_round):
+                await operation()
+            round_elapsed[name] = time.perf_counter() - start
+            elapsed[name] += round_elapsed[name]
+        round_ratios.append(round_elapsed["raw_pool"] / round_elapsed["unit_of_work"])
+    total_ops = per_round * rounds
+    return {
+        "ops": total_ops,
+        "rounds": rounds,
+        "ops_per_second": {name: total_ops / seconds for name, seconds in elapsed.items()},
+        "round_ratios": round_ratios,
+    }
+
+
+async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    scratch = f"bench_uow_{os.getpid()}"
+    async with admin.connect() as connection:
+        await connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+    url = make_url(admin_url).set(database=scratch)
+    engine: AsyncEngine = db.make_engine(
+        settings_module.Settings(database_url=url.render_as_string(hide_password=False))
+    )
+    no_ping = db.make_engine(
+        settings_module.Settings(database_url=url.render_as_string(hide_password=False)),
+        pool_pre_ping=False,
+    )
+    pool = None
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(db.Base.metadata.create_all)
+        session_factory = db.make_session_factory(engine)
+        no_ping_factory = db.make_session_factory(no_ping)
+        async with db.unit_of_work(session_factory) as session:
+            author = models.Author(name="Bench author")
+            session.add(author)
+        pk = author.id
+        raw_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pool = await asyncpg.create_pool(raw_url, min_size=1, max_size=5)
+        core_query = select(models.Author.id, models.Author.name, models.Author.created_at).where(
+            models.Author.id == pk
+        )
+
+        async def raw_pool() -> object:
+            async with pool.acquire() as connection:
+                return await connection.fetchrow(RAW_QUERY, pk)
+
+        async def raw_pool_transaction() -> object:
+            async with pool.acquire() as connection, connection.transaction():
+                return await connection.fetchrow(RAW_QUERY, pk)
+
+        async def core_connection() -> object:
+            async with engine.connect() as connection:
+                return (await connection.execute(core_query)).one()
+
+        async def session_get() -> object:
+            async with session_factory() as session:
+                return await session.get(models.Author, pk)
+
+        async def unit_of_work_no_pre_ping() -> object:
+            async with db.unit_of_work(no_ping_factory) as session:
+                return await session.get(models.Author, pk)
+
+        async def unit_of_work() -> object:
+            async with db.unit_of_work(session_factory) as session:
+                return await session.get(models.Author, pk)
+
+        paths: dict[str, Operation] = {
+            "raw_pool": raw_pool,
+            "raw_pool_transaction": raw_pool_transaction,
+            "core_connection": core_connection,
+            "session_get": session_get,
+            "unit_of_work_no_pre_ping": unit_of_work_no_pre_ping,
+            "unit_of_work": unit_of_work,
+        }
+        result = await measure(paths, ops, rounds)
+        result["pool_pre_ping"] = bool(engine.pool._pre_ping)
+        return result
+    finally:
+        if pool is not None:
+            await pool.close()
+        await engine.dispose()
+        await no_ping.dispose()
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE "{scratch}" WITH (FORCE)')
+        await admin.dispose()
+
+
+def main() -> None:
+    result = asyncio.run(
+        run(
+            os.environ["BENCH_ADMIN_URL"],
+            int(os.environ["BENCH_OPS"]),
+            int(os.environ["BENCH_ROUNDS"]),
+        )
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

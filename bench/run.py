@@ -1,0 +1,328 @@
+"""Benchmarks of the rendered projects; writes BENCHMARKS.md.
+
+    uv run python bench/run.py [--n 200] [--engines aiosqlite,asyncpg] [--out BENCHMARKS.md]
+
+1. Test isolation: N tests that each insert and commit a few rows, under the rendered conftest's
+   SAVEPOINT isolation, against the same tests with TRUNCATE/DELETE per test and with
+   create_all/drop_all per test, and against N empty async tests (the floor). One pytest run per
+   engine holds all four modes, so they share one engine and one event loop. Per-test times are
+   pytest's own (setup + call + teardown of each test).
+2. From nothing to green: `copier copy` per engine; then, for the default engine, `uv sync` with a
+   warm cache and the rendered suite (`uv run pytest`).
+3. The unit of work's overhead (asyncpg): loading one row by primary key through `unit_of_work`,
+   against the same query on a raw asyncpg pool, same process, same server.
+
+Projects are rendered from this work tree (uncommitted changes included) with the copier CLI into
+`bench/out/` (git-ignored); the benchmark test files are copied into each rendered project's
+`tests/bench_generated/` there, never into `template/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import report
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_FILES = Path(__file__).resolve().parent / "project"
+PACKAGE = "my_service"
+MODES = ("floor", "savepoint", "delete", "create_drop")  # the order of bench/project/test_*.py
+SERVER_ENGINES = {"asyncpg", "psycopg"}
+BENCHMARKED_ENGINES = ("aiosqlite", "asyncpg", "psycopg")
+
+
+class BenchError(Exception):
+    """A step failed; the message says which and shows its output."""
+
+
+@dataclass
+class IsolationFigures:
+    engine: str
+    n: int
+    # mode -> phase ("setup", "call", "teardown", "total") -> per-test milliseconds
+    per_test_ms: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+
+
+@dataclass
+class Results:
+    n: int
+    engines: list[str]
+    default_engine: str
+    copy_seconds: dict[str, float] = field(default_factory=dict)
+    sync_seconds: float = 0.0
+    suite_seconds: float = 0.0
+    suite_summary: str = ""
+    isolation: list[IsolationFigures] = field(default_factory=list)
+    unit_of_work: dict[str, object] | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    """The environment for a rendered project's commands: none of this repository's venv, and
+    none of an enclosing pytest's variables (an xdist worker id would leak into the project's)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"} and not key.startswith("PYTEST_")
+    }
+    env.update(extra)
+    return env
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Run a command; return its wall-clock seconds and stdout, or raise with all it printed."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        args, cwd=cwd, env=env or project_env(), capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise BenchError(
+            f"`{' '.join(args)}` exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+        )
+    return seconds, result.stdout
+
+
+def engine_question() -> tuple[list[str], str]:
+    """The engine choices and default, read from copier.yml."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!include", lambda loader, node: None)
+    with (REPO / "copier.yml").open() as stream:
+        documents = [doc for doc in yaml.load_all(stream, Loader=Loader) if doc]  # noqa: S506
+    question = next(doc["engine"] for doc in documents if "engine" in doc)
+    return list(question["choices"].values()), question["default"]
+
+
+def render(engine: str, destination: Path) -> float:
+    """`copier copy` from this work tree; returns its seconds (the post-copy task included)."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    seconds, _ = run(
+        [
+            sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--quiet",
+            "--vcs-ref", "HEAD",
+            "--data", "project_name=My Service", "--data", f"package_name={PACKAGE}",
+            "--data", f"engine={engine}",
+            str(REPO), str(destination),
+        ],
+        REPO,
+    )  # fmt: skip
+    return seconds
+
+
+def sync(project: Path) -> float:
+    seconds, _ = run(["uv", "sync", "--locked", "--quiet"], project)
+    return seconds
+
+
+def in_project(project: Path, *args: str, **env: str) -> str:
+    _, stdout = run(["uv", "run", "--frozen", *args], project, project_env(**env))
+    return stdout
+
+
+def database_env(engine: str, postgres_url: str) -> dict[str, str]:
+    """What a rendered project's tests need to find their database server."""
+    return {"TEST_DATABASE_URL": postgres_url} if engine in SERVER_ENGINES else {}
+
+
+def measure_isolation(
+    engine: str, project: Path, n: int, work: Path, postgres_url: str
+) -> IsolationFigures:
+    generated = project / "tests" / "bench_generated"
+    if generated.exists():
+        shutil.rmtree(generated)
+    generated.mkdir()
+    (generated / "__init__.py").write_text("")
+    for source in PROJECT_FILES.glob("*.py"):
+        if source.name.startswith(("test_", "conftest")):
+            shutil.copy(source, generated / source.name)
+    timings = work / f"isolation-{engine}.json"
+    in_project(
+        project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+        BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_TIMINGS=str(timings),
+        **database_env(engine, postgres_url),
+    )  # fmt: skip
+    figures = IsolationFigures(engine, n)
+    by_mode: dict[str, list[dict[str, float]]] = {}
+    for nodeid, phases in json.loads(timings.read_text()).items():
+        module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_2_savepoint.py
+        mode = MODES[int(module.split("_")[1]) - 1]
+        by_mode.setdefault(mode, []).append(phases)
+    last_mode = MODES[-1]
+    for mode, tests in by_mode.items():
+        # The first test of each mode pays its module's setup (the first of all: the engine and
+        # the migrations); the last test of the run pays the session's teardown.
+        tests = tests[1:-1] if mode == last_mode else tests[1:]
+        if not tests:
+            raise BenchError(f"--n {n} leaves no test to measure in mode {mode}: use --n 3 or more")
+        figures.per_test_ms[mode] = {
+            phase: [test.get(phase, 0.0) * 1000 for test in tests]
+            for phase in ("setup", "call", "teardown")
+        }
+        figures.per_test_ms[mode]["total"] = [sum(t.values()) * 1000 for t in tests]
+    shutil.rmtree(generated)
+    return figures
+
+
+def measure_unit_of_work(project: Path, ops: int, rounds: int, postgres_url: str) -> dict[str, object]:
+    probe = project / "bench_uow_probe.py"
+    shutil.copy(PROJECT_FILES / "uow_probe.py", probe)
+    try:
+        stdout = in_project(
+            project, "python", probe.name,
+            BENCH_PACKAGE=PACKAGE, BENCH_ADMIN_URL=postgres_url,
+            BENCH_OPS=str(ops), BENCH_ROUNDS=str(rounds),
+        )  # fmt: skip
+    finally:
+        probe.unlink()
+    result: dict[str, object] = json.loads(stdout.strip().splitlines()[-1])
+    return result
+
+
+def project_versions(project: Path) -> dict[str, str]:
+    names = ["sqlalchemy", "alembic", "pytest", "pytest-asyncio", "aiosqlite", "asyncpg", "psycopg"]
+    code = (
+        "import importlib.metadata as m, json, sys\n"
+        "found = {}\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        "        found[name] = m.version(name)\n"
+        "    except m.PackageNotFoundError:\n"
+        "        pass\n"
+        "print(json.dumps(found))\n"
+    )
+    return dict(json.loads(in_project(project, "python", "-c", code, *names)))
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = match.group(1).strip() if match else cpu
+    memory = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
+        memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB" if match else memory
+    tools = {}
+    for name, args in {"uv": ["uv", "--version"], "PostgreSQL": ["psql", "--version"]}.items():
+        try:
+            tools[name] = subprocess.run(args, capture_output=True, text=True).stdout.strip()
+        except FileNotFoundError:
+            tools[name] = "not installed"
+    return {
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        **tools,
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="tests per isolation mode (default 200)")
+    parser.add_argument(
+        "--engines",
+        default="aiosqlite,asyncpg",
+        help="comma-separated engines for figure 1 (default aiosqlite,asyncpg); figure 3 runs "
+        "when asyncpg is among them",
+    )
+    parser.add_argument("--ops", type=int, default=10000, help="operations per path, figure 3")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds the operations take turns in")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"),
+        help="a database on the PostgreSQL server, as a SQLAlchemy URL (default: env "
+        "BENCH_POSTGRES_URL, else postgres@127.0.0.1:5432/postgres)",
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--work-dir", type=Path, default=REPO / "bench" / "out")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    choices, default_engine = engine_question()
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    unknown = [e for e in engines if e not in choices or e not in BENCHMARKED_ENGINES]
+    if unknown:
+        raise SystemExit(
+            f"unknown engine(s) {', '.join(unknown)}: copier.yml offers {', '.join(choices)}; "
+            f"the benchmark knows {', '.join(BENCHMARKED_ENGINES)}"
+        )
+    if args.n < 3:
+        raise SystemExit("--n must be 3 or more: the first and last tests are not measured")
+    work: Path = args.work_dir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    results = Results(n=args.n, engines=engines, default_engine=default_engine)
+    started = datetime.now(UTC)
+
+    def step(message: str) -> None:
+        print(f"[{time.perf_counter() - clock:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    clock = time.perf_counter()
+    # Figure 2 first, every engine copier offers; the projects are then reused for figure 1.
+    projects = {}
+    for engine in choices:
+        step(f"copier copy, engine={engine}")
+        projects[engine] = work / engine
+        results.copy_seconds[engine] = render(engine, projects[engine])
+    default = projects[default_engine]
+    step(f"uv sync of the {default_engine} project, untimed, to warm uv's cache")
+    sync(default)
+    shutil.rmtree(default / ".venv")
+    step("uv sync, timed")
+    results.sync_seconds = sync(default)
+    step("the rendered suite, timed")
+    results.suite_seconds, stdout = run(["uv", "run", "pytest", "-p", "no:cacheprovider"], default)
+    results.suite_summary = stdout.strip().splitlines()[-1].strip("= ")
+
+    for engine in engines:
+        if engine != default_engine:
+            step(f"uv sync of the {engine} project")
+            sync(projects[engine])
+        step(f"isolation, engine={engine}, N={args.n}")
+        results.isolation.append(
+            measure_isolation(engine, projects[engine], args.n, work, args.postgres_url)
+        )
+    if "asyncpg" in engines:
+        step(f"unit of work against raw asyncpg, {args.ops} operations per path")
+        results.unit_of_work = measure_unit_of_work(
+            projects["asyncpg"], args.ops, args.rounds, args.postgres_url
+        )
+    for engine in dict.fromkeys([default_engine, *engines]):
+        results.versions.update(project_versions(projects[engine]))
+    command = "uv run python bench/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
+    args.out.write_text(
+        report.render(results, machine=machine(), command=command, started=started)
+    )
+    step(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        raise SystemExit(main())
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
