@@ -43,12 +43,13 @@ def ms(value: float) -> str:
     return f"{value:.2f}"
 
 
-def above_floor(figures: IsolationFigures, mode: str, how: Any = statistics.mean) -> float:
+def above_floor(figures: IsolationFigures, mode: str, how: Any = statistics.median) -> float:
     per_test = figures.per_test_ms
     return float(how(per_test[mode]["total"]) - how(per_test["floor"]["total"]))
 
 
 def create_drop_ratio(figures: IsolationFigures) -> float:
+    """How many times the savepoint isolation's cost above the floor create_all/drop_all costs."""
     return above_floor(figures, "create_drop") / above_floor(figures, "savepoint")
 
 
@@ -60,21 +61,23 @@ def isolation_table(figures: IsolationFigures) -> list[str]:
         f"{len(figures.per_test_ms['savepoint']['total'])} measured tests per mode "
         f"(of N = {figures.n}); milliseconds per test.",
         "",
-        "| mode | mean | median | setup / call / teardown (mean) | above floor, mean | "
-        "above floor, median | cost above floor vs savepoint |",
+        "| mode | mean | median | setup / call / teardown (median) | above floor, mean | "
+        "**above floor, median** | cost above floor vs savepoint (medians) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     savepoint_cost = above_floor(figures, "savepoint")
     for mode, per_test in figures.per_test_ms.items():
         name = MODE_NAMES[mode].format(cleanup=f"`{cleanup}`")
-        phases = " / ".join(ms(statistics.mean(per_test[p])) for p in ("setup", "call", "teardown"))
+        phases = " / ".join(
+            ms(statistics.median(per_test[p])) for p in ("setup", "call", "teardown")
+        )
         if mode == "floor":
-            extra = "| – | – | – |"
+            extra = "| - | - | - |"
         else:
             cost = above_floor(figures, mode)
             extra = (
-                f"| {ms(cost)} | {ms(above_floor(figures, mode, statistics.median))} "
-                f"| {cost / savepoint_cost:.1f}× |"
+                f"| {ms(above_floor(figures, mode, statistics.mean))} | **{ms(cost)}** "
+                f"| {cost / savepoint_cost:.1f}x |"
             )
         lines.append(
             f"| {name} | {ms(statistics.mean(per_test['total']))} "
@@ -95,9 +98,7 @@ def unit_of_work_table(figures: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---:|",
     ]
     for path, rate in ops_per_second.items():
-        lines.append(
-            f"| {PATH_NAMES[path]} | {rate:,.0f} | {1e6 / rate:,.0f} | {rate / raw:.2f} |"
-        )
+        lines.append(f"| {PATH_NAMES[path]} | {rate:,.0f} | {1e6 / rate:,.0f} | {rate / raw:.2f} |")
     lines += [
         "",
         f"Per-round share of raw for the unit of work: {min(ratios):.2f} to {max(ratios):.2f} "
@@ -113,19 +114,20 @@ def targets(results: Results) -> list[str]:
     if "asyncpg" in by_engine:
         cost = above_floor(by_engine["asyncpg"], "savepoint")
         lines.append(
-            f"| 1. savepoint isolation, asyncpg | ≤ {SAVEPOINT_MS_ABOVE_FLOOR} ms per test above "
+            f"| 1. savepoint isolation, asyncpg | <= {SAVEPOINT_MS_ABOVE_FLOOR} ms per test above "
             f"the floor | {ms(cost)} ms | {verdict(cost <= SAVEPOINT_MS_ABOVE_FLOOR)} |"
         )
     else:
         lines.append(
-            f"| 1. savepoint isolation, asyncpg | ≤ {SAVEPOINT_MS_ABOVE_FLOOR} ms per test above "
-            "the floor | not run (asyncpg was not among `--engines`) | – |"
+            f"| 1. savepoint isolation, asyncpg | <= {SAVEPOINT_MS_ABOVE_FLOOR} ms per test above "
+            "the floor | not run (asyncpg was not among `--engines`) | - |"
         )
     for engine, figures in by_engine.items():
         ratio = create_drop_ratio(figures)
         lines.append(
-            f"| 1. create_all/drop_all ÷ savepoint, {engine} | ≥ {CREATE_DROP_TIMES_SAVEPOINT:.0f}× "
-            f"| {ratio:.1f}× | {verdict(ratio >= CREATE_DROP_TIMES_SAVEPOINT)} |"
+            f"| 1. create_all/drop_all / savepoint, {engine} "
+            f"| >= {CREATE_DROP_TIMES_SAVEPOINT:.0f}x | {ratio:.1f}x "
+            f"| {verdict(ratio >= CREATE_DROP_TIMES_SAVEPOINT)} |"
         )
     total = results.copy_seconds[results.default_engine] + results.sync_seconds
     total += results.suite_seconds
@@ -137,18 +139,25 @@ def targets(results: Results) -> list[str]:
         rates = results.unit_of_work["ops_per_second"]
         share = rates["unit_of_work"] / rates["raw_pool"]
         lines.append(
-            f"| 3. unit of work ÷ raw asyncpg pool | ≥ {UNIT_OF_WORK_SHARE_OF_RAW} "
+            f"| 3. unit of work / raw asyncpg pool | >= {UNIT_OF_WORK_SHARE_OF_RAW} "
             f"| {share:.2f} | {verdict(share >= UNIT_OF_WORK_SHARE_OF_RAW)} |"
         )
     else:
         lines.append(
-            f"| 3. unit of work ÷ raw asyncpg pool | ≥ {UNIT_OF_WORK_SHARE_OF_RAW} "
-            "| not run (asyncpg was not among `--engines`) | – |"
+            f"| 3. unit of work / raw asyncpg pool | >= {UNIT_OF_WORK_SHARE_OF_RAW} "
+            "| not run (asyncpg was not among `--engines`) | - |"
         )
     return [*lines, ""]
 
 
-def render(results: Results, *, machine: dict[str, str], command: str, started: datetime) -> str:
+def render(
+    results: Results,
+    *,
+    machine_at_start: dict[str, str],
+    machine: dict[str, str],
+    command: str,
+    started: datetime,
+) -> str:
     out = [
         "# Benchmarks",
         "",
@@ -157,7 +166,8 @@ def render(results: Results, *, machine: dict[str, str], command: str, started: 
         "",
         f"- Run: {started:%Y-%m-%d %H:%M} UTC, `{command}`",
         f"- Machine: {machine['cpus']} CPUs ({machine['cpu']}), {machine['memory']} memory, "
-        f"{machine['os']}",
+        f"{machine['os']}; load average (1 / 5 / 15 min) {machine_at_start['load']} at the "
+        f"start, {machine['load']} at the end",
         f"- Python {machine['python']}; {machine['uv']}; PostgreSQL: {machine['PostgreSQL']} "
         "(loopback, 127.0.0.1)",
         "- In the rendered projects: "
@@ -174,7 +184,8 @@ def render(results: Results, *, machine: dict[str, str], command: str, started: 
         "Per-test time is pytest's own: setup + call + teardown. The first test of each mode "
         "(module setup; the very first also makes the engine and migrates) and the last test of "
         "the run (session teardown) are not counted. *Above floor* subtracts the empty tests' "
-        "time: what the database work and its isolation add.",
+        "time: what the database work and its isolation add. Targets are judged on medians, "
+        "which other processes on the machine disturb less than means; both are shown.",
         "",
     ]
     for figures in results.isolation:

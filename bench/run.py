@@ -104,7 +104,7 @@ def engine_question() -> tuple[list[str], str]:
 
     Loader.add_constructor("!include", lambda loader, node: None)
     with (REPO / "copier.yml").open() as stream:
-        documents = [doc for doc in yaml.load_all(stream, Loader=Loader) if doc]  # noqa: S506
+        documents = [doc for doc in yaml.load_all(stream, Loader=Loader) if doc]
     question = next(doc["engine"] for doc in documents if "engine" in doc)
     return list(question["choices"].values()), question["default"]
 
@@ -154,7 +154,7 @@ def measure_isolation(
             shutil.copy(source, generated / source.name)
     timings = work / f"isolation-{engine}.json"
     in_project(
-        project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+        project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider",
         BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_TIMINGS=str(timings),
         **database_env(engine, postgres_url),
     )  # fmt: skip
@@ -180,7 +180,9 @@ def measure_isolation(
     return figures
 
 
-def measure_unit_of_work(project: Path, ops: int, rounds: int, postgres_url: str) -> dict[str, object]:
+def measure_unit_of_work(
+    project: Path, ops: int, rounds: int, postgres_url: str
+) -> dict[str, object]:
     probe = project / "bench_uow_probe.py"
     shutil.copy(PROJECT_FILES / "uow_probe.py", probe)
     try:
@@ -227,7 +229,9 @@ def machine() -> dict[str, str]:
             tools[name] = subprocess.run(args, capture_output=True, text=True).stdout.strip()
         except FileNotFoundError:
             tools[name] = "not installed"
+    load = " / ".join(f"{average:.2f}" for average in os.getloadavg())
     return {
+        "load": load,
         "cpus": str(os.cpu_count()),
         "cpu": cpu,
         "memory": memory,
@@ -238,19 +242,22 @@ def machine() -> dict[str, str]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=200, help="tests per isolation mode (default 200)")
     parser.add_argument(
         "--engines",
-        default="aiosqlite,asyncpg",
-        help="comma-separated engines for figure 1 (default aiosqlite,asyncpg); figure 3 runs "
-        "when asyncpg is among them",
+        help="comma-separated engines for figure 1 (default: every engine copier.yml offers that "
+        "the benchmark knows); figure 3 runs when asyncpg is among them",
     )
     parser.add_argument("--ops", type=int, default=10000, help="operations per path, figure 3")
-    parser.add_argument("--rounds", type=int, default=10, help="rounds the operations take turns in")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds the paths take turns in")
     parser.add_argument(
         "--postgres-url",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"),
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+        ),
         help="a database on the PostgreSQL server, as a SQLAlchemy URL (default: env "
         "BENCH_POSTGRES_URL, else postgres@127.0.0.1:5432/postgres)",
     )
@@ -262,7 +269,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     choices, default_engine = engine_question()
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if args.engines is None:
+        engines = [engine for engine in choices if engine in BENCHMARKED_ENGINES]
+    else:
+        engines = [engine.strip() for engine in args.engines.split(",") if engine.strip()]
     unknown = [e for e in engines if e not in choices or e not in BENCHMARKED_ENGINES]
     if unknown:
         raise SystemExit(
@@ -275,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     results = Results(n=args.n, engines=engines, default_engine=default_engine)
     started = datetime.now(UTC)
+    at_start = machine()
 
     def step(message: str) -> None:
         print(f"[{time.perf_counter() - clock:6.1f}s] {message}", file=sys.stderr, flush=True)
@@ -313,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         results.versions.update(project_versions(projects[engine]))
     command = "uv run python bench/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
     args.out.write_text(
-        report.render(results, machine=machine(), command=command, started=started)
+        report.render(
+            results, machine_at_start=at_start, machine=machine(), command=command, started=started
+        )
     )
     step(f"wrote {args.out}")
     return 0
@@ -325,4 +338,3 @@ if __name__ == "__main__":
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         raise SystemExit(1) from None
-

@@ -1,4 +1,4 @@
-"""Empty every table after each test: TRUNCATE on PostgreSQL, DELETE where there is none (SQLite)."""
+"""Empty every table after each test: TRUNCATE on PostgreSQL, DELETE on SQLite (no TRUNCATE)."""
 
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,7 +15,8 @@ async def session(engine: Any) -> AsyncIterator[Any]:
     tables = db.Base.metadata.sorted_tables
     async with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(connection.dialect.identifier_preparer.format_table(t) for t in tables)
+            quote = connection.dialect.identifier_preparer.format_table
+            names = ", ".join(quote(table) for table in tables)
             await connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
             for table in reversed(tables):
