@@ -1,0 +1,52 @@
+"""The benchmark script runs end to end with a tiny N, so it cannot rot.
+
+It asserts what the report holds, never how fast anything was: speed is the benchmark's business
+(BENCHMARKS.md), not a timed test's.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.rendering import TEMPLATE_ROOT, run
+
+
+# In a group of its own: it renders every engine, so it should not queue behind a variant.
+@pytest.mark.xdist_group("bench")
+def test_bench_script_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    run(
+        [
+            sys.executable, "bench/run.py", "--n", "3", "--ops", "20", "--rounds", "2",
+            "--out", str(out), "--work-dir", str(tmp_path / "work"),
+        ],
+        TEMPLATE_ROOT,
+    )  # fmt: skip
+    report = out.read_text()
+    for heading in (
+        "## Targets",
+        "## 1. What test isolation costs",
+        "## 2. From nothing to green",
+        "## 3. The unit of work's overhead",
+    ):
+        assert heading in report
+    assert re.search(r"^\| 2\. nothing to green, aiosqlite \| < 20 s \| [\d.]+ s \|", report, re.M)
+    # Figure 1 for every engine measured: the four modes, each with a figure.
+    for engine in re.findall(r"^#### (\S+)$", report, re.M):
+        section = report.split(f"#### {engine}\n", 1)[1].split("\n#", 1)[0]
+        rows = [line for line in section.splitlines() if re.match(r"\| \S", line)][1:]
+        assert len(rows) == 4, section
+        assert all(re.search(r"\| [\d.]+ \| [\d.]+ \|", row) for row in rows), section
+    # Every engine copier offers (figure 2 renders each) is measured, none silently left out.
+    offered = re.findall(r"^\| (\w+) \| [\d.]+ \|$", report.split("## 2.", 1)[1], re.M)
+    assert "aiosqlite" in offered
+    for engine in offered:
+        assert f"#### {engine}\n" in report
+    if "asyncpg" in offered:
+        assert re.search(
+            r"^\| 3\. unit of work / raw asyncpg pool \| >= 0\.4 \| [\d.]+ \|", report, re.M
+        )
