@@ -26,6 +26,7 @@ MODE_NAMES = {
 }
 
 PATH_NAMES = {
+    "round_trip": 'one round trip: `fetchval("SELECT 1")` on a connection held throughout',
     "raw_pool": "raw asyncpg pool: `acquire()` + `fetchrow()`",
     "raw_pool_transaction": "raw asyncpg pool, inside `connection.transaction()` (BEGIN/COMMIT)",
     "core_connection": "SQLAlchemy Core: `engine.connect()` + `execute(select(...))`",

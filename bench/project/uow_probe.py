@@ -91,6 +91,11 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
             models.Author.id == pk
         )
 
+        held = await pool.acquire()
+
+        async def round_trip() -> object:
+            return await held.fetchval("SELECT 1")
+
         async def raw_pool() -> object:
             async with pool.acquire() as connection:
                 return await connection.fetchrow(RAW_QUERY, pk)
@@ -116,6 +121,7 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
                 return await session.get(models.Author, pk)
 
         paths: dict[str, Operation] = {
+            "round_trip": round_trip,
             "raw_pool": raw_pool,
             "raw_pool_transaction": raw_pool_transaction,
             "core_connection": core_connection,
@@ -124,6 +130,7 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
             "unit_of_work": unit_of_work,
         }
         result = await measure(paths, ops, rounds)
+        await pool.release(held)
         result["pool_pre_ping"] = bool(engine.pool._pre_ping)
         return result
     finally:
