@@ -11,6 +11,7 @@ Prints one JSON object.
 """
 
 import asyncio
+import asyncio.selector_events
 import importlib
 import json
 import os
@@ -32,6 +33,32 @@ settings_module = importlib.import_module(f"{PACKAGE}.settings")
 RAW_QUERY = "SELECT id, name, created_at FROM author WHERE id = $1"
 
 Operation = Callable[[], Awaitable[object]]
+
+
+class WriteCounter:
+    """Counts writes to sockets in this process: one per round trip to the server, since
+    asyncpg sends each request (with its Sync) in one write and waits for the answer."""
+
+    def __init__(self) -> None:
+        self.writes = 0
+        transport = asyncio.selector_events._SelectorSocketTransport
+        original = transport.write
+
+        def write(transport_self: Any, data: Any) -> None:
+            self.writes += 1
+            original(transport_self, data)
+
+        transport.write = write  # type: ignore[method-assign]
+
+
+async def count_round_trips(paths: dict[str, Operation], counter: WriteCounter) -> dict[str, float]:
+    round_trips = {}
+    for name, operation in paths.items():
+        counter.writes = 0
+        for _ in range(50):
+            await operation()
+        round_trips[name] = counter.writes / 50
+    return round_trips
 
 
 async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[str, Any]:
@@ -63,6 +90,7 @@ async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[st
 
 
 async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
+    counter = WriteCounter()
     admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     scratch = f"bench_uow_{os.getpid()}"
     async with admin.connect() as connection:
@@ -130,6 +158,7 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
             "unit_of_work": unit_of_work,
         }
         result = await measure(paths, ops, rounds)
+        result["round_trips"] = await count_round_trips(paths, counter)
         await pool.release(held)
         result["pool_pre_ping"] = bool(engine.pool._pre_ping)
         return result
