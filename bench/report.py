@@ -153,6 +153,12 @@ def targets(results: Results) -> list[str]:
     return [*lines, ""]
 
 
+def server_version(results: Results, machine: dict[str, str]) -> str:
+    if results.unit_of_work is not None:
+        return str(results.unit_of_work["server_version"])
+    return f"not queried (client: {machine['psql']})"
+
+
 def render(
     results: Results,
     *,
@@ -171,8 +177,8 @@ def render(
         f"- Machine: {machine['cpus']} CPUs ({machine['cpu']}), {machine['memory']} memory, "
         f"{machine['os']}; load average (1 / 5 / 15 min) {machine_at_start['load']} at the "
         f"start, {machine['load']} at the end",
-        f"- Python {machine['python']}; {machine['uv']}; PostgreSQL: {machine['PostgreSQL']} "
-        "(loopback, 127.0.0.1)",
+        f"- Python {machine['python']}; {machine['uv']}; PostgreSQL server "
+        f"{server_version(results, machine)}, over loopback (127.0.0.1)",
         "- In the rendered projects: "
         + ", ".join(f"{name} {version}" for name, version in sorted(results.versions.items())),
         "",

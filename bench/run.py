@@ -1,6 +1,6 @@
 """Benchmarks of the rendered projects; writes BENCHMARKS.md.
 
-    uv run python bench/run.py [--n 200] [--engines aiosqlite,asyncpg] [--out BENCHMARKS.md]
+    uv run python bench/run.py [--n 200] [--engines aiosqlite,asyncpg,...] [--out BENCHMARKS.md]
 
 1. Test isolation: N tests that each insert and commit a few rows, under the rendered conftest's
    SAVEPOINT isolation, against the same tests with TRUNCATE/DELETE per test and with
@@ -224,7 +224,7 @@ def machine() -> dict[str, str]:
         match = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
         memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB" if match else memory
     tools = {}
-    for name, args in {"uv": ["uv", "--version"], "PostgreSQL": ["psql", "--version"]}.items():
+    for name, args in {"uv": ["uv", "--version"], "psql": ["psql", "--version"]}.items():
         try:
             tools[name] = subprocess.run(args, capture_output=True, text=True).stdout.strip()
         except FileNotFoundError:
@@ -251,7 +251,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="comma-separated engines for figure 1 (default: every engine copier.yml offers that "
         "the benchmark knows); figure 3 runs when asyncpg is among them",
     )
-    parser.add_argument("--ops", type=int, default=10000, help="operations per path, figure 3")
+    parser.add_argument("--ops", type=int, default=5000, help="operations per path, figure 3")
     parser.add_argument("--rounds", type=int, default=10, help="rounds the paths take turns in")
     parser.add_argument(
         "--postgres-url",

@@ -159,6 +159,7 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
         }
         result = await measure(paths, ops, rounds)
         result["round_trips"] = await count_round_trips(paths, counter)
+        result["server_version"] = await held.fetchval("SHOW server_version")
         await pool.release(held)
         result["pool_pre_ping"] = bool(engine.pool._pre_ping)
         return result
