@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -53,6 +54,8 @@ class IsolationFigures:
     n: int
     # mode -> phase ("setup", "call", "teardown", "total") -> per-test milliseconds
     per_test_ms: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    # mode -> socket writes per test (median): round trips on asyncpg, whose I/O is asyncio's
+    socket_writes: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,7 +178,11 @@ def measure_isolation(
             phase: [test.get(phase, 0.0) * 1000 for test in tests]
             for phase in ("setup", "call", "teardown")
         }
-        figures.per_test_ms[mode]["total"] = [sum(t.values()) * 1000 for t in tests]
+        figures.per_test_ms[mode]["total"] = [
+            sum(test.get(phase, 0.0) for phase in ("setup", "call", "teardown")) * 1000
+            for test in tests
+        ]
+        figures.socket_writes[mode] = statistics.median(test["writes"] for test in tests)
     shutil.rmtree(generated)
     return figures
 
