@@ -103,11 +103,15 @@ def unit_of_work_table(figures: dict[str, Any]) -> list[str]:
         "are counted in the same process: socket writes per operation (asyncpg sends each "
         "request in one write and waits for its answer).",
         "",
-        "| path | ops/s | µs per op | share of raw asyncpg |",
-        "|---|---:|---:|---:|",
+        "| path | round trips per op | ops/s | µs per op | share of raw asyncpg |",
+        "|---|---:|---:|---:|---:|",
     ]
+    round_trips = figures["round_trips"]
     for path, rate in ops_per_second.items():
-        lines.append(f"| {PATH_NAMES[path]} | {rate:,.0f} | {1e6 / rate:,.0f} | {rate / raw:.2f} |")
+        lines.append(
+            f"| {PATH_NAMES[path]} | {round_trips[path]:g} | {rate:,.0f} | {1e6 / rate:,.0f} "
+            f"| {rate / raw:.2f} |"
+        )
     lines += [
         "",
         f"Per-round share of raw for the unit of work: {min(ratios):.2f} to {max(ratios):.2f} "
