@@ -27,7 +27,8 @@ from tests.template_repo import (
     tag,
 )
 
-# One worker runs them all, in order, while the other renders variants.
+# One worker runs them all while the other renders variants. The fixtures are session-scoped:
+# that worker may run other tests in between, and the owner's project is built once.
 pytestmark = pytest.mark.xdist_group("update")
 
 PACKAGE = "my_service"
@@ -102,7 +103,7 @@ def release_1_1_0(template: Path) -> None:
     tag(template, "v1.1.0")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The template repository, tagged v1.0.0 and v1.1.0."""
     repo = make_template_repo(tmp_path_factory.mktemp("template"))
@@ -189,7 +190,7 @@ def do_owners_work(project: Path, database: Path) -> str:
     return str(migration.relative_to(project))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def owners_update(template: Path, tmp_path_factory: pytest.TempPathFactory) -> OwnersUpdate:
     workspace = tmp_path_factory.mktemp("owner")
     project = render(template, workspace / "project")
