@@ -284,7 +284,9 @@ def test_conflicting_edit_is_left_inline_for_pre_commit_to_reject(
     assert "tests/conftest.py" in git(project, "ls-files", "--unmerged").stdout
 
     run(["uv", "sync", "--locked", "--quiet"], project)
-    hooks = in_project(project, "pre-commit", "run", "--all-files", check=False)
+    hooks = in_project(
+        project, "pre-commit", "run", "check-merge-conflict", "--all-files", check=False
+    )
     assert hooks.returncode != 0
     assert re.search(r"tests/conftest\.py:\d+: Merge conflict string '<<<<<<<'", hooks.stdout)
 
