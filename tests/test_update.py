@@ -113,8 +113,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def render(template: Path, destination: Path, **answers: str) -> Path:
-    """`copier copy` of v1.0.0, then the first commit, as the project's owner would make it."""
-    answers = {"project_name": "My Service", **answers}
+    """`copier copy` of v1.0.0 (SQLite unless told), then the owner's first commit."""
+    answers = {"project_name": "My Service", "engine": "aiosqlite", **answers}
     data = [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
     copier(
         destination.parent,
@@ -126,7 +126,7 @@ def render(template: Path, destination: Path, **answers: str) -> Path:
 
 
 def update(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """`copier update` as the README says to run it, answers kept unless given."""
+    """`copier update` without questions: `--defaults` keeps every recorded answer not given."""
     return copier(project, "update", "--trust", "--defaults", *args, check=check)
 
 
