@@ -104,7 +104,10 @@ def test_dialect_compliance_suite_passes(project: Path) -> None:
     """SQLAlchemy's own dialect compliance suite, by the command the rendered README gives."""
     result = in_project(project, "pytest", "-c", "test.cfg", "-q", "-p", "no:cacheprovider")
     summary = result.stdout.strip().splitlines()[-1]
-    passed = re.search(r"(\d+) passed", summary)
-    assert passed, summary
-    assert int(passed.group(1)) > 1000, summary
     assert not re.search(r"failed|error", summary), summary
+    # The counts the rendered README states are the counts the suite gives.
+    claimed = re.search(
+        r"As rendered: (\d+) passed, (\d+) skipped", (project / "README.md").read_text()
+    )
+    assert claimed, "the rendered README states no compliance counts"
+    assert f"{claimed[1]} passed, {claimed[2]} skipped" in summary, summary
