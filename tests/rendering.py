@@ -39,7 +39,9 @@ VARIANTS = [
             "author_email": "ada@example.org",
         },
     ),
-    Variant("dialect", {"project_name": "Ledger Store", "engine": "dialect"}),
+    Variant(
+        "dialect", {"project_name": "Ledger Store", "package_name": "ledger", "engine": "dialect"}
+    ),
 ]
 
 
