@@ -1,7 +1,7 @@
-"""Runs once, after `copier copy`, in the new project: make it a git repository and lock its dependencies.
+"""Runs once, after `copier copy`, in the new project: `git init` and `uv lock`.
 
-Both steps are safe to run twice. When a tool is missing, or a step fails, the step is skipped with a
-message saying what to run by hand; the rendered project works either way.
+Both steps are safe to run twice. When a tool is missing, or a step fails, the step is skipped
+with a message saying what to run by hand; the rendered project works either way.
 """
 
 from __future__ import annotations

@@ -10,11 +10,16 @@ from tests.rendering import VARIANTS, Variant, run
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests that take `variant` run once per answer set, all of one set in one xdist worker."""
+    """Tests that take `variant` run once per answer set, all of one set in one xdist worker.
+
+    `@pytest.mark.engines("x", ...)` limits a test to the answer sets of those engines.
+    """
     if "variant" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("engines")
+        variants = [v for v in VARIANTS if marker is None or v.engine in marker.args]
         metafunc.parametrize(
             "variant",
-            [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(v.name)) for v in VARIANTS],
+            [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(v.name)) for v in variants],
             scope="session",
         )
 

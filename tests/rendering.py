@@ -1,4 +1,4 @@
-"""Helpers for the template's tests: the answer sets we render, and running commands in a project."""
+"""Helpers for the template's tests: the answer sets we render, and running commands in them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ class Variant:
     answers: dict[str, object] = field(default_factory=dict)
 
     @property
+    def engine(self) -> str:
+        return str(self.answers.get("engine", "aiosqlite"))
+
+    @property
     def package_name(self) -> str:
         return str(self.answers.get("package_name", "my_service"))
 
@@ -35,12 +39,16 @@ VARIANTS = [
             "author_email": "ada@example.org",
         },
     ),
+    Variant(
+        "dialect", {"project_name": "Ledger Store", "package_name": "ledger", "engine": "dialect"}
+    ),
 ]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for a rendered project's commands: none of this repository's venv."""
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+    ours = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
     env.update(extra)
     return env
 
