@@ -55,7 +55,6 @@ def create_drop_ratio(figures: IsolationFigures) -> float:
 
 
 def isolation_table(figures: IsolationFigures) -> list[str]:
-    cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if figures.engine != "aiosqlite" else "DELETE"
     # asyncpg does its I/O through asyncio's transports, where the bench counts writes.
     round_trips = figures.engine == "asyncpg"
     lines = [
@@ -72,7 +71,7 @@ def isolation_table(figures: IsolationFigures) -> list[str]:
     ]
     savepoint_cost = above_floor(figures, "savepoint")
     for mode, per_test in figures.per_test_ms.items():
-        name = MODE_NAMES[mode].format(cleanup=f"`{cleanup}`")
+        name = MODE_NAMES[mode].format(cleanup=f"`{figures.cleanup}`")
         phases = " / ".join(
             ms(statistics.median(per_test[p])) for p in ("setup", "call", "teardown")
         )

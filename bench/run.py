@@ -41,7 +41,7 @@ PROJECT_FILES = Path(__file__).resolve().parent / "project"
 PACKAGE = "my_service"
 MODES = ("floor", "savepoint", "delete", "create_drop")  # the order of bench/project/test_*.py
 SERVER_ENGINES = {"asyncpg", "psycopg"}
-BENCHMARKED_ENGINES = ("aiosqlite", "asyncpg", "psycopg")
+BENCHMARKED_ENGINES = ("aiosqlite", "dialect", "asyncpg", "psycopg")
 
 
 class BenchError(Exception):
@@ -52,6 +52,7 @@ class BenchError(Exception):
 class IsolationFigures:
     engine: str
     n: int
+    cleanup: str  # what the per-test cleanup mode runs
     # mode -> phase ("setup", "call", "teardown", "total") -> per-test milliseconds
     per_test_ms: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     # mode -> socket writes per test (median): round trips on asyncpg, whose I/O is asyncio's
@@ -161,7 +162,9 @@ def measure_isolation(
         BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_TIMINGS=str(timings),
         **database_env(engine, postgres_url),
     )  # fmt: skip
-    figures = IsolationFigures(engine, n)
+    # As bench/project/test_3_delete.py decides it, by the database behind the engine.
+    cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if engine in SERVER_ENGINES else "DELETE"
+    figures = IsolationFigures(engine, n, cleanup)
     by_mode: dict[str, list[dict[str, float]]] = {}
     for nodeid, phases in json.loads(timings.read_text()).items():
         module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_2_savepoint.py
