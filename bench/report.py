@@ -20,6 +20,7 @@ UNIT_OF_WORK_SHARE_OF_RAW = 0.4
 
 MODE_NAMES = {
     "floor": "floor: N empty async tests",
+    "async_fixture": "floor + one empty async fixture (no SQL)",
     "savepoint": "**savepoint: the rendered conftest**",
     "delete": "{cleanup} of every table after each test",
     "create_drop": "`create_all` before / `drop_all` after each test",
@@ -77,6 +78,11 @@ def isolation_table(figures: IsolationFigures) -> list[str]:
         )
         if mode == "floor":
             extra = "| - | - | - |"
+        elif mode == "async_fixture":
+            extra = (
+                f"| {ms(above_floor(figures, mode, statistics.mean))} "
+                f"| {ms(above_floor(figures, mode))} | - |"
+            )
         else:
             cost = above_floor(figures, mode)
             extra = (

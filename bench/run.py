@@ -4,9 +4,9 @@
 
 1. Test isolation: N tests that each insert and commit a few rows, under the rendered conftest's
    SAVEPOINT isolation, against the same tests with TRUNCATE/DELETE per test and with
-   create_all/drop_all per test, and against N empty async tests (the floor). One pytest run per
-   engine holds all four modes, so they share one engine and one event loop. Per-test times are
-   pytest's own (setup + call + teardown of each test).
+   create_all/drop_all per test, and against N empty async tests (the floor; and the floor plus
+   one empty async fixture). One pytest run per engine holds every mode, so they share one
+   engine and one event loop. Per-test times are pytest's own (setup + call + teardown).
 2. From nothing to green: `copier copy` per engine; then, for the default engine, `uv sync` with a
    warm cache and the rendered suite (`uv run pytest`).
 3. The unit of work's overhead (asyncpg): loading one row by primary key through `unit_of_work`,
@@ -39,7 +39,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_FILES = Path(__file__).resolve().parent / "project"
 PACKAGE = "my_service"
-MODES = ("floor", "savepoint", "delete", "create_drop")  # the order of bench/project/test_*.py
+# The order of bench/project/test_*.py.
+MODES = ("floor", "async_fixture", "savepoint", "delete", "create_drop")
 SERVER_ENGINES = {"asyncpg", "psycopg"}
 BENCHMARKED_ENGINES = ("aiosqlite", "dialect", "asyncpg", "psycopg")
 
@@ -162,12 +163,12 @@ def measure_isolation(
         BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_TIMINGS=str(timings),
         **database_env(engine, postgres_url),
     )  # fmt: skip
-    # As bench/project/test_3_delete.py decides it, by the database behind the engine.
+    # As bench/project/test_4_delete.py decides it, by the database behind the engine.
     cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if engine in SERVER_ENGINES else "DELETE"
     figures = IsolationFigures(engine, n, cleanup)
     by_mode: dict[str, list[dict[str, float]]] = {}
     for nodeid, phases in json.loads(timings.read_text()).items():
-        module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_2_savepoint.py
+        module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_3_savepoint.py
         mode = MODES[int(module.split("_")[1]) - 1]
         by_mode.setdefault(mode, []).append(phases)
     last_mode = MODES[-1]

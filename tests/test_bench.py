@@ -35,11 +35,11 @@ def test_bench_script_writes_every_figure(tmp_path: Path) -> None:
     ):
         assert heading in report
     assert re.search(r"^\| 2\. nothing to green, aiosqlite \| < 20 s \| [\d.]+ s \|", report, re.M)
-    # Figure 1 for every engine measured: the four modes, each with a figure.
+    # Figure 1 for every engine measured: the five modes, each with a figure.
     for engine in re.findall(r"^#### (\S+)$", report, re.M):
         section = report.split(f"#### {engine}\n", 1)[1].split("\n#", 1)[0]
         rows = [line for line in section.splitlines() if re.match(r"\| \S", line)][1:]
-        assert len(rows) == 4, section
+        assert len(rows) == 5, section
         assert all(re.search(r"\| [\d.]+ \| [\d.]+ \|", row) for row in rows), section
     # Every engine copier offers (figure 2 renders each) is measured, none silently left out.
     offered = re.findall(r"^\| (\w+) \| [\d.]+ \|$", report.split("## 2.", 1)[1], re.M)
