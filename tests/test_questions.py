@@ -11,19 +11,15 @@ import pytest
 import yaml
 
 from tests.rendering import TEMPLATE_ROOT
+from tests.template_repo import copier
 
 
 def copier_copy(destination: Path, **answers: str) -> subprocess.CompletedProcess[str]:
     data = [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
-    return subprocess.run(
-        [
-            *(sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"),
-            *data,
-            str(TEMPLATE_ROOT),
-            str(destination),
-        ],
-        capture_output=True,
-        text=True,
+    return copier(
+        TEMPLATE_ROOT,
+        *("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data),
+        *(str(TEMPLATE_ROOT), str(destination)),
         check=False,
     )
 
@@ -37,6 +33,7 @@ def copier_copy(destination: Path, **answers: str) -> subprocess.CompletedProces
         ({"project_name": "Svc", "package_name": "my-service"}, "is not a valid package name"),
         ({"project_name": "Svc", "package_name": "9lives"}, "is not a valid package name"),
         ({"project_name": "Svc", "package_name": "class"}, "is a Python keyword"),
+        ({"project_name": "Svc", "package_name": "a" * 41}, "keep the package name to 40"),
         ({"project_name": "Svc", "package_name": "json"}, "would shadow the standard-library"),
         ({"project_name": "Svc", "package_name": "sqlalchemy"}, "would shadow the"),
         # The derived default is validated too: "asyncio" needs another package name.

@@ -1,0 +1,45 @@
+"""Rendered files stay ruff-clean with the longest package name the validator accepts.
+
+The package name is typed into imports, URLs and docstrings; at 40 characters (the limit in
+copier.yml) no line may overflow or be re-wrapped by the formatter. Lint only, no install.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.rendering import TEMPLATE_ROOT, run
+from tests.template_repo import copier, engine_choices
+
+LONGEST = "customer_relationship_management_service"  # 40 characters
+RUFF = str(Path(sys.executable).parent / "ruff")
+
+
+def data_args(**answers: str) -> list[str]:
+    return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
+
+
+@pytest.mark.parametrize("engine", engine_choices())
+def test_every_file_passes_ruff_with_a_40_character_package_name(
+    tmp_path: Path, engine: str
+) -> None:
+    assert len(LONGEST) == 40
+    project = tmp_path / "project"
+    answers = data_args(project_name="CRM", package_name=LONGEST, engine=engine)
+    copier(
+        TEMPLATE_ROOT,
+        "copy",
+        "--trust",
+        "--defaults",
+        "--skip-tasks",
+        "--vcs-ref",
+        "HEAD",
+        *answers,
+        str(TEMPLATE_ROOT),
+        str(project),
+    )
+    run([RUFF, "check", "--no-cache", "."], project)
+    run([RUFF, "format", "--no-cache", "--check", "."], project)
