@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,17 @@ class Variant:
 
     @property
     def package_name(self) -> str:
-        return str(self.answers.get("package_name", "my_service"))
+        """The answer, or the default copier.yml derives from the project name."""
+        derived = re.sub("[^a-z0-9]+", "_", str(self.answers["project_name"]).lower()).strip("_")
+        return str(self.answers.get("package_name", derived))
+
+    @property
+    def engine(self) -> str:
+        return str(self.answers.get("engine", "aiosqlite"))
+
+    @property
+    def uses_postgresql(self) -> bool:
+        return self.engine in {"asyncpg", "psycopg"}
 
 
 # Every engine is rendered at least once; names and versions vary across the sets.
@@ -35,12 +46,26 @@ VARIANTS = [
             "author_email": "ada@example.org",
         },
     ),
+    # PostgreSQL: both drivers, with and without PgBouncer mode. Package names differ, so that
+    # each variant's test databases (named after the package) can be told apart.
+    Variant("asyncpg", {"project_name": "Orders API", "engine": "asyncpg"}),
+    Variant("psycopg", {"project_name": "Ledger", "engine": "psycopg"}),
+    Variant(
+        "asyncpg-pgbouncer",
+        {"project_name": "Orders Edge", "engine": "asyncpg", "pgbouncer": True},
+    ),
+    Variant(
+        "psycopg-pgbouncer",
+        {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True},
+    ),
 ]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment for a rendered project's commands: none of this repository's venv."""
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    }
     env.update(extra)
     return env
 
