@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +19,18 @@ class Variant:
     answers: dict[str, object] = field(default_factory=dict)
 
     @property
+    def package_name(self) -> str:
+        """The answer, or the default copier.yml derives from the project name."""
+        derived = re.sub("[^a-z0-9]+", "_", str(self.answers["project_name"]).lower()).strip("_")
+        return str(self.answers.get("package_name", derived))
+
+    @property
     def engine(self) -> str:
         return str(self.answers.get("engine", "aiosqlite"))
 
     @property
-    def package_name(self) -> str:
-        return str(self.answers.get("package_name", "my_service"))
+    def uses_postgresql(self) -> bool:
+        return self.engine in {"asyncpg", "psycopg"}
 
 
 # Every engine is rendered at least once; names and versions vary across the sets.
@@ -40,7 +47,20 @@ VARIANTS = [
         },
     ),
     Variant(
-        "dialect", {"project_name": "Ledger Store", "package_name": "ledger", "engine": "dialect"}
+        "dialect",
+        {"project_name": "Ledger Store", "package_name": "ledger_store", "engine": "dialect"},
+    ),
+    # PostgreSQL: both drivers, with and without PgBouncer mode. Package names differ, so that
+    # each variant's test databases (named after the package) can be told apart.
+    Variant("asyncpg", {"project_name": "Orders API", "engine": "asyncpg"}),
+    Variant("psycopg", {"project_name": "Ledger", "engine": "psycopg"}),
+    Variant(
+        "asyncpg-pgbouncer",
+        {"project_name": "Orders Edge", "engine": "asyncpg", "pgbouncer": True},
+    ),
+    Variant(
+        "psycopg-pgbouncer",
+        {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True},
     ),
 ]
 

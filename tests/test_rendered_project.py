@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import postgres
 from tests.rendering import Variant, clean_env, in_project, run
 
 JINJA_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
@@ -26,6 +27,8 @@ def rendered_files(project: Path) -> list[Path]:
 def test_answers_file_records_every_answer(project: Path, variant: Variant) -> None:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["engine"] == variant.engine
+    # Asked for PostgreSQL only, yet recorded for every engine (copier.yml says why).
+    assert answers["pgbouncer"] is variant.answers.get("pgbouncer", False)
     assert answers["package_name"] == variant.package_name
     assert "_commit" in answers
     assert "_src_path" in answers
@@ -48,6 +51,36 @@ def test_no_template_leftovers(project: Path) -> None:
     assert not offenders, "\n".join(offenders)
 
 
+# Words that belong to one engine only, and may appear in no other engine's project.
+ENGINE_WORDS = {
+    "aiosqlite": re.compile(r"postgres|asyncpg|psycopg|pgbouncer", re.IGNORECASE),
+    "asyncpg": re.compile(r"sqlite|psycopg", re.IGNORECASE),
+    "psycopg": re.compile(r"sqlite|asyncpg", re.IGNORECASE),
+    # The dialect speaks SQLite's SQL through sqlite3: no aiosqlite URL, dependency or import
+    # (its docstrings may point at SQLAlchemy's aiosqlite dialect, the model it follows).
+    "dialect": re.compile(
+        r"sqlite\+aiosqlite|\[aiosqlite\]|import aiosqlite|postgres|asyncpg|psycopg|pgbouncer",
+        re.IGNORECASE,
+    ),
+}
+PGBOUNCER_ONLY = re.compile(r"pgbouncer|SET LOCAL|prepared_statement", re.IGNORECASE)
+
+
+def test_reads_as_written_for_its_engine_alone(project: Path, variant: Variant) -> None:
+    offenders = []
+    for path in rendered_files(project):
+        # uv.lock lists what is installed, and the answers file records every answer.
+        if path.name in {"uv.lock", ".copier-answers.yml"}:
+            continue
+        text = path.read_text()
+        if match := ENGINE_WORDS[variant.engine].search(text):
+            offenders.append(f"{path.relative_to(project)}: {match.group()!r}")
+        pooled = variant.uses_postgresql and not variant.answers.get("pgbouncer")
+        if pooled and (match := PGBOUNCER_ONLY.search(text)):
+            offenders.append(f"{path.relative_to(project)}: {match.group()!r}")
+    assert not offenders, "\n".join(offenders)
+
+
 def test_ruff_check_passes_as_rendered(project: Path) -> None:
     in_project(project, "ruff", "check", "--no-cache", ".")
 
@@ -60,25 +93,90 @@ def test_mypy_strict_passes(project: Path) -> None:
     in_project(project, "mypy")
 
 
-def test_own_test_suite_passes_with_warnings_as_errors(project: Path) -> None:
+def assert_no_test_database_left(variant: Variant) -> None:
+    """The rendered conftest names its databases `<package>_test_...` and drops them all."""
+    if variant.uses_postgresql:
+        prefix = f"{variant.package_name[:30]}_test_"
+        server = clean_env()["TEST_DATABASE_URL"]
+        assert postgres.databases_starting_with(server, prefix) == []
+
+
+def test_own_test_suite_passes_with_warnings_as_errors(project: Path, variant: Variant) -> None:
     result = in_project(project, "pytest", "-W", "error", "-p", "no:cacheprovider")
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary), summary
     assert not re.search(r"skipped|xfail|xpass|warning", summary), summary
+    assert_no_test_database_left(variant)
 
 
-def test_own_test_suite_passes_on_two_workers(project: Path) -> None:
+def test_own_test_suite_passes_on_two_workers(project: Path, variant: Variant) -> None:
     result = in_project(project, "pytest", "-n", "2", "-p", "no:cacheprovider")
     summary = result.stdout.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary), summary
     assert "skipped" not in summary, summary
+    assert_no_test_database_left(variant)
+
+
+@pytest.mark.engines("asyncpg", "psycopg")
+def test_a_failed_run_leaves_no_database_behind(project: Path, variant: Variant) -> None:
+    failing = project / "tests" / "test_failing_on_purpose.py"
+    failing.write_text(
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def test_fails(session: AsyncSession) -> None:\n"
+        "    raise AssertionError('on purpose')\n"
+    )
+    try:
+        result = in_project(
+            project,
+            "pytest",
+            "-n",
+            "2",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_failing_on_purpose.py",
+            "tests/test_migrations.py",
+            check=False,
+        )
+    finally:
+        failing.unlink()
+    assert result.returncode == 1, result.stdout
+    assert "1 failed" in result.stdout, result.stdout
+    assert_no_test_database_left(variant)
+
+
+@pytest.mark.engines("asyncpg", "psycopg")
+def test_compose_file_runs_postgres_with_a_health_check(project: Path) -> None:
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    service = compose["services"]["postgres"]
+    assert service["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(service["healthcheck"]["test"])
+    assert "127.0.0.1:5432:5432" in service["ports"]
+    tools = Path(sys.executable).parent
+    run(
+        [
+            str(tools / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            "compose.yaml",
+        ],
+        project,
+    )
 
 
 def test_alembic_cli_upgrades_checks_and_downgrades(
     project: Path, variant: Variant, tmp_path: Path
 ) -> None:
-    scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
-    env = clean_env(DATABASE_URL=f"{scheme[variant.engine]}:///{tmp_path / 'cli.db'}")
+    if variant.uses_postgresql:
+        server = clean_env()["TEST_DATABASE_URL"]
+        with postgres.scratch_database(server, f"{variant.package_name[:30]}_cli") as url:
+            run_alembic_cli(project, postgres.with_driver(url, variant.engine))
+    else:
+        scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
+        run_alembic_cli(project, f"{scheme[variant.engine]}:///{tmp_path / 'cli.db'}")
+
+
+def run_alembic_cli(project: Path, database_url: str) -> None:
+    env = clean_env(DATABASE_URL=database_url)
     in_project(project, "alembic", "upgrade", "head", env=env)
     in_project(project, "alembic", "check", env=env)
     in_project(project, "alembic", "downgrade", "base", env=env)

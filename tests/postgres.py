@@ -1,0 +1,84 @@
+"""The PostgreSQL server the PostgreSQL variants are tested against, and databases on it.
+
+URLs here are libpq URIs (`postgresql://...`): the rendered projects put their own driver in.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+LOCAL_SERVER = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
+
+
+def answers(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@contextmanager
+def throwaway_server() -> Iterator[str]:
+    """A PostgreSQL server of our own (the `pgserver` package bundles one), removed afterwards.
+
+    It listens on a Unix socket only, so it never competes for a port.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver
+
+    parent = Path(tempfile.mkdtemp(prefix="pgserver-"))
+    try:
+        server = pgserver.get_server(parent / "data", cleanup_mode="delete")
+        try:
+            yield server.get_uri()
+        finally:
+            server.cleanup()
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new database on the server, dropped afterwards; yields its URL."""
+    name = f"{prefix}_{secrets.token_hex(3)}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield with_database(server_url, name)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def with_database(url: str, name: str) -> str:
+    return urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+def with_driver(url: str, driver: str) -> str:
+    """The SQLAlchemy URL for a driver: `postgresql+asyncpg://...`."""
+    scheme, rest = url.split("://", 1)
+    assert scheme in {"postgresql", "postgres"}, f"not a PostgreSQL URL: {url}"
+    return f"postgresql+{driver}://{rest}"
+
+
+def databases_starting_with(server_url: str, prefix: str) -> list[str]:
+    with psycopg.connect(server_url) as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
+        ).fetchall()
+    return [name for (name,) in rows]
