@@ -42,6 +42,7 @@ PACKAGE = "my_service"
 # The order of bench/project/test_*.py.
 MODES = ("floor", "async_fixture", "savepoint", "delete", "create_drop")
 SERVER_ENGINES = {"asyncpg", "psycopg"}
+LOCAL_SERVER = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 BENCHMARKED_ENGINES = ("aiosqlite", "dialect", "asyncpg", "psycopg")
 
 
@@ -266,11 +267,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=10, help="rounds the paths take turns in")
     parser.add_argument(
         "--postgres-url",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-        ),
-        help="a database on the PostgreSQL server, as a SQLAlchemy URL (default: env "
-        "BENCH_POSTGRES_URL, else postgres@127.0.0.1:5432/postgres)",
+        default=os.environ.get("TEST_DATABASE_URL", LOCAL_SERVER),
+        help="a database on the PostgreSQL server, where scratch databases are created (default: "
+        "TEST_DATABASE_URL, as for the rendered projects' tests, else the local server)",
     )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--work-dir", type=Path, default=REPO / "bench" / "out")

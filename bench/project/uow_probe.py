@@ -5,8 +5,8 @@ through the project's `unit_of_work` and `session.get`, against the same query o
 pool, in the same process against the same server. Diagnostic paths in between show where the
 difference goes. Paths take turns in rounds, so drift on the machine hits them all alike.
 
-Environment: BENCH_PACKAGE (the rendered package), BENCH_ADMIN_URL (a SQLAlchemy URL of a
-database on the server where a scratch database may be created), BENCH_OPS, BENCH_ROUNDS.
+Environment: BENCH_PACKAGE (the rendered package), BENCH_ADMIN_URL (a PostgreSQL URL of a
+database on the server, from which a scratch database is created), BENCH_OPS, BENCH_ROUNDS.
 Prints one JSON object.
 """
 
@@ -91,11 +91,12 @@ async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[st
 
 async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
     counter = WriteCounter()
-    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    server = make_url(admin_url).set(drivername="postgresql+asyncpg")
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     scratch = f"bench_uow_{os.getpid()}"
     async with admin.connect() as connection:
         await connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
-    url = make_url(admin_url).set(database=scratch)
+    url = server.set(database=scratch)
     engine: AsyncEngine = db.make_engine(
         settings_module.Settings(database_url=url.render_as_string(hide_password=False))
     )
