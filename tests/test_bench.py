@@ -34,13 +34,16 @@ def offered_engines() -> list[str]:
 
 # In a group of its own: it renders every engine, so it should not queue behind a variant.
 @pytest.mark.xdist_group("bench")
-def test_bench_script_writes_every_figure(tmp_path: Path) -> None:
+def test_bench_script_writes_every_figure(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     out = tmp_path / "BENCHMARKS.md"
     engines = [engine for engine in ENGINES_HERE if engine in offered_engines()]
+    server = (
+        ["--postgres-url", request.getfixturevalue("postgres_url")] if "asyncpg" in engines else []
+    )
     run(
         [
             sys.executable, "bench/run.py", "--n", "3", "--ops", "20", "--rounds", "2",
-            "--engines", ",".join(engines),
+            "--engines", ",".join(engines), *server,
             "--out", str(out), "--work-dir", str(tmp_path / "work"),
         ],
         TEMPLATE_ROOT,
