@@ -38,6 +38,11 @@ def copier(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     )
 
 
+def data_args(**answers: object) -> list[str]:
+    """Answers as copier's command line takes them: `--data name=value` for each."""
+    return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
+
+
 def make_template_repo(destination: Path) -> Path:
     """This work tree (uncommitted changes included, ignored files not) as a fresh repository."""
     listed = run(

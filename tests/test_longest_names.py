@@ -12,14 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.rendering import TEMPLATE_ROOT, run
-from tests.template_repo import copier, engine_choices
+from tests.template_repo import copier, data_args, engine_choices
 
 LONGEST = "customer_relationship_management_service"  # 40 characters
 RUFF = str(Path(sys.executable).parent / "ruff")
-
-
-def data_args(**answers: str) -> list[str]:
-    return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
 
 
 @pytest.mark.parametrize("engine", engine_choices())

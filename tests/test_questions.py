@@ -11,14 +11,13 @@ import pytest
 import yaml
 
 from tests.rendering import TEMPLATE_ROOT
-from tests.template_repo import copier
+from tests.template_repo import copier, data_args
 
 
 def copier_copy(destination: Path, **answers: str) -> subprocess.CompletedProcess[str]:
-    data = [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
     return copier(
         TEMPLATE_ROOT,
-        *("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data),
+        *("copy", "--trust", "--defaults", "--vcs-ref", "HEAD", *data_args(**answers)),
         *(str(TEMPLATE_ROOT), str(destination)),
         check=False,
     )

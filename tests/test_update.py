@@ -20,6 +20,7 @@ from tests.template_repo import (
     commit_all,
     conflict_leftovers,
     copier,
+    data_args,
     engine_choices,
     files_of,
     git,
@@ -115,10 +116,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def render(template: Path, destination: Path, **answers: str) -> Path:
     """`copier copy` of v1.0.0 (SQLite unless told), then the owner's first commit."""
     answers = {"project_name": "My Service", "engine": "aiosqlite", **answers}
-    data = [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
     copier(
         destination.parent,
-        *("copy", "--trust", "--defaults", "--vcs-ref", "v1.0.0", *data),
+        *("copy", "--trust", "--defaults", "--vcs-ref", "v1.0.0", *data_args(**answers)),
         *(str(template), str(destination)),
     )
     commit_all(destination, "First render")
