@@ -23,6 +23,7 @@ refuse root, and MariaDB is told which user to become. As anyone else they run a
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -215,7 +216,8 @@ def serve(
 
 
 def postgres_bindir() -> Path:
-    """Where `initdb` and `postgres` are: PATH, else Debian's newest, else pgserver's bundle."""
+    """Where `initdb` and `postgres` are: PATH, else Debian's newest, else the binaries the
+    PyPI package pgserver bundles (for machines without a package manager's PostgreSQL)."""
     if found := shutil.which("initdb"):
         return Path(found).parent
     debian = sorted(
@@ -223,17 +225,21 @@ def postgres_bindir() -> Path:
     )
     if debian:
         return Path(debian[-1]).parent
-    try:
-        import pgserver  # bundles the server binaries for platforms without a package manager
-    except ImportError:
-        pass
-    else:
-        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin"
-        if (bundled / "initdb").exists():
-            return bundled
+    if bundled := pgserver_bindir():
+        return bundled
     raise ServerUnavailableError(
         "no PostgreSQL server binaries (initdb): install PostgreSQL (Debian: postgresql)"
     )
+
+
+def pgserver_bindir() -> Path | None:
+    """The server binaries the PyPI package pgserver bundles, if installed. Found, not
+    imported: importing it warns about XDG directories."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        return None
+    bundled = Path(spec.origin).parent / "pginstall" / "bin"
+    return bundled if (bundled / "initdb").exists() else None
 
 
 @contextmanager

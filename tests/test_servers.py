@@ -76,6 +76,18 @@ def test_a_throwaway_server_answers_when_none_does_and_is_removed_afterwards(
     assert_removed(server)
 
 
+def test_a_throwaway_postgres_also_starts_from_the_binaries_pgserver_bundles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fallback for machines without a package manager's PostgreSQL."""
+    bundled = servers.pgserver_bindir()
+    assert bundled is not None, "pgserver (a dev dependency) bundles no server binaries"
+    monkeypatch.setattr(servers, "postgres_bindir", lambda: bundled)
+    with servers.throwaway_postgres() as server:
+        assert "PostgreSQL" in str(query_one("PostgreSQL", server.url))
+    assert_removed(server)
+
+
 @pytest.mark.parametrize(("kind", "provide", "url_start"), KINDS)
 def test_a_throwaway_server_is_removed_when_the_test_fails(
     kind: str, provide: Provider, url_start: str, closed_port: int
