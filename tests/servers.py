@@ -17,7 +17,7 @@ URLs carry no driver: rendered projects put theirs in. A rendered suite gets its
 as TEST_DATABASE_URL (see `database_env`).
 
 As root (CI, containers), the servers run as an unprivileged account: `initdb` and PgBouncer
-refuse root, and MariaDB is told which user to become. As anyone else they run as that user.
+refuse root, and MariaDB is told which user to become. Otherwise they run as the current user.
 """
 
 from __future__ import annotations
