@@ -22,6 +22,8 @@ class Base(AsyncAttrs, DeclarativeBase):
     read, instead of attempting IO that async code cannot do (MissingGreenlet). Load what you
     need in the query (`selectinload`, `undefer`) or with `await session.refresh(obj, ["attr"])`.
     `tests/test_models_are_async_safe.py` holds every model of the project to this.
+    `await obj.awaitable_attrs.name` (AsyncAttrs) reloads a column that was expired, as a
+    rollback expires every object of its session.
     """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
