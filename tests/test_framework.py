@@ -142,13 +142,13 @@ def test_the_readme_command_serves_the_app(project: Path, variant: Variant, tmp_
         env = clean_env(DATABASE_URL=database_url)
         in_project(project, "alembic", "upgrade", "head", env=env)
         args = [*serve_command(project).split(), "--port", str(port)]
+        log = tmp_path / "server.log"
         server = subprocess.Popen(
             args,
             cwd=project,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=stack.enter_context(log.open("w")),
             stderr=subprocess.STDOUT,
-            text=True,
             start_new_session=True,  # the reloader's children go with it
         )
 
@@ -167,8 +167,7 @@ def test_the_readme_command_serves_the_app(project: Path, variant: Variant, tmp_
                 time.sleep(0.2)
         else:
             stop()
-            output = server.stdout.read() if server.stdout else ""
-            pytest.fail(f"`{' '.join(args)}` did not answer within 60 s:\n{output}")
+            pytest.fail(f"`{' '.join(args)}` did not answer within 60 s:\n{log.read_text()}")
         request = urllib.request.Request(
             f"{base}/authors",
             data=b'{"name": "Served"}',
