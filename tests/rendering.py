@@ -70,7 +70,7 @@ VARIANTS = [
     Variant("fastapi-sqlite", {"project_name": "Shop Front", "framework": "fastapi"}),
     Variant(
         "fastapi-psycopg",
-        {"project_name": "Till API", "engine": "psycopg", "framework": "fastapi"},
+        {"project_name": "Register API", "engine": "psycopg", "framework": "fastapi"},
     ),
     Variant(
         "litestar-asyncpg",
