@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import time
 import uuid
 
@@ -41,6 +42,8 @@ async def round_trip(client: httpx.AsyncClient) -> tuple[float, float]:
 
 async def main(package: str, rounds: int) -> None:
     module = importlib.import_module(f"{package}.app")
+    # Litestar's default logging config shows httpx's INFO line per request: client cost.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = module.create_app()
     # FastAPI keeps its lifespan on the router; Litestar has its own context manager.
     is_fastapi = hasattr(app, "router") and hasattr(app.router, "lifespan_context")
