@@ -81,6 +81,61 @@ def test_the_failed_commit_test_fails_under_fastapis_default_scope(
     assert "assert 201 == 500" in result.stdout, result.stdout
 
 
+# The rendered Litestar app with its session wired the other way: advanced-alchemy's plugin
+# and its "autocommit" handler, on the project's own engine.
+ADVANCED_ALCHEMY_WIRING = {
+    "import msgspec\n": "import msgspec\nfrom advanced_alchemy.extensions.litestar import (\n"
+    "    AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin\n)\n",
+    '    dependencies={"session": Provide(provide_session)},\n': "",
+    "        lifespan=[lifespan],\n": """        lifespan=[lifespan],
+        plugins=[
+            SQLAlchemyPlugin(
+                config=SQLAlchemyAsyncConfig(
+                    engine_instance=make_engine(settings or get_settings()),
+                    before_send_handler="autocommit",
+                    session_dependency_key="session",
+                    session_config=AsyncSessionConfig(expire_on_commit=False),
+                )
+            )
+        ],
+""",
+}
+
+
+@pytest.mark.frameworks("litestar")
+def test_the_failed_commit_test_fails_under_advanced_alchemys_autocommit(
+    project: Path, variant: Variant
+) -> None:
+    """Why the Litestar app does not use advanced-alchemy's plugin: its autocommit handler
+    commits as the response starts, logs a failed commit and sends the 2xx anyway. If a release
+    of advanced-alchemy fixes that, this test fails: then reconsider the app's wiring."""
+    app = project / "src" / variant.package_name / "app.py"
+    original = app.read_text()
+    patched = original
+    for old, new in ADVANCED_ALCHEMY_WIRING.items():
+        assert patched.count(old) == 1, old
+        patched = patched.replace(old, new)
+    app.write_text(patched)
+    try:
+        result = in_project(
+            project,
+            "--with",
+            "advanced-alchemy",
+            "pytest",
+            # advanced-alchemy uses `declarative_mixin`, deprecated in SQLAlchemy 2.1.
+            "-W",
+            "ignore::sqlalchemy.exc.SADeprecationWarning",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_app.py::test_a_request_whose_commit_fails_is_500_and_stores_nothing",
+            check=False,
+        )
+    finally:
+        app.write_text(original)
+    assert result.returncode == 1, result.stdout
+    assert "assert 201 == 500" in result.stdout, result.stdout
+
+
 @pytest.mark.frameworks("fastapi", "litestar")
 @pytest.mark.engines("asyncpg", "psycopg")
 def test_compose_runs_the_app_after_the_database(project: Path, variant: Variant) -> None:
