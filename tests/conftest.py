@@ -15,11 +15,14 @@ pytest_plugins = ["tests.servers"]
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests that take `variant` run once per answer set, all of one set in one xdist worker.
 
-    `@pytest.mark.engines("x", ...)` limits a test to the answer sets of those engines.
+    `@pytest.mark.engines("x", ...)` limits a test to the answer sets of those engines,
+    `@pytest.mark.frameworks("x", ...)` to those of these frameworks.
     """
     if "variant" in metafunc.fixturenames:
         marker = metafunc.definition.get_closest_marker("engines")
         variants = [v for v in VARIANTS if marker is None or v.engine in marker.args]
+        if frameworks := metafunc.definition.get_closest_marker("frameworks"):
+            variants = [v for v in variants if v.framework in frameworks.args]
         metafunc.parametrize(
             "variant",
             [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(v.name)) for v in variants],
