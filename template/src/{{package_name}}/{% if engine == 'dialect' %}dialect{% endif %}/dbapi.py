@@ -25,7 +25,6 @@ from sqlalchemy.connectors.asyncio import (
     AsyncAdapt_dbapi_cursor,
     AsyncAdapt_dbapi_module,
     AsyncAdapt_dbapi_ss_cursor,
-    AsyncAdapt_Error,
     AsyncAdapt_terminate,
 )
 from sqlalchemy.util.concurrency import await_

@@ -8,7 +8,7 @@ keeps the client's own exception as ``.orig`` / ``.driver_exception``.
 from sqlalchemy.connectors.asyncio import AsyncAdapt_Error
 
 
-class Warning(AsyncAdapt_Error):  # noqa: A001  (PEP 249 requires the name)
+class Warning(AsyncAdapt_Error):  # PEP 249 requires the name
     pass
 
 
