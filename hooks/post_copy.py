@@ -39,7 +39,7 @@ def lock_dependencies(project: Path) -> None:
         return
     locked = subprocess.run([uv, "lock", "--quiet"], cwd=project, capture_output=True, text=True)
     if locked.returncode != 0:
-        # Say what uv said, not a guess: its last lines name the cause (network, resolution, metadata).
+        # What uv said, not a guess: its last lines name the cause (network, resolution, metadata).
         tail = "\n  ".join(locked.stderr.strip().splitlines()[-5:])
         say(f"`uv lock` failed; run `uv lock` in the project once this is fixed:\n  {tail}")
 
