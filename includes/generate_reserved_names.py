@@ -14,6 +14,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -68,7 +69,10 @@ def installed_names(answers: dict[str, str], work: Path) -> set[str]:
     )
     subprocess.run(["uv", "sync", "--quiet"], cwd=dst, check=True)
     (site,) = (dst / ".venv").glob("lib/python*/site-packages")
-    return import_names(site)
+    # The lock also holds what other platforms install (colorama on Windows): its names count.
+    lock = tomllib.loads((dst / "uv.lock").read_text())
+    locked = {package["name"].replace("-", "_") for package in lock["package"]}
+    return import_names(site) | locked
 
 
 def main() -> int:
