@@ -81,10 +81,10 @@ def do_owners_work(project: Path, database: Path) -> str:
 
     env = clean_env(DATABASE_URL=f"sqlite+aiosqlite:///{database}")
     versions = project / "migrations" / "versions"
-    before = set(versions.iterdir())
+    before = set(versions.glob("*.py"))
     in_project(project, "alembic", "upgrade", "head", env=env)
     in_project(project, "alembic", "revision", "--autogenerate", "-m", "add review", env=env)
-    (migration,) = set(versions.iterdir()) - before
+    (migration,) = set(versions.glob("*.py")) - before  # not __pycache__ (bytecode is written)
     assert 'op.create_table(\n        "review"' in migration.read_text()
 
     readme = project / "README.md"
