@@ -1,14 +1,13 @@
-"""BENCHMARKS.md from one run's figures: tables, ratios, and each target met or missed."""
+"""One run's figures (filled by run.py) and BENCHMARKS.md from them: tables, ratios, and each
+target met or missed."""
 
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from run import IsolationFigures, Results
+from typing import Any
 
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 
@@ -35,6 +34,31 @@ PATH_NAMES = {
     "unit_of_work_no_pre_ping": "`unit_of_work` + `session.get`, engine with `pool_pre_ping=False`",
     "unit_of_work": "**`unit_of_work` + `session.get`: the rendered project**",
 }
+
+
+@dataclass
+class IsolationFigures:
+    engine: str
+    n: int
+    cleanup: str  # what the per-test cleanup mode runs
+    # mode -> phase ("setup", "call", "teardown", "total") -> per-test milliseconds
+    per_test_ms: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    # mode -> socket writes per test (median): round trips on asyncpg, whose I/O is asyncio's
+    socket_writes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Results:
+    n: int
+    engines: list[str]
+    default_engine: str
+    copy_seconds: dict[str, float] = field(default_factory=dict)
+    sync_seconds: float = 0.0
+    suite_seconds: float = 0.0
+    suite_summary: str = ""
+    isolation: list[IsolationFigures] = field(default_factory=list)
+    unit_of_work: dict[str, object] | None = None
+    versions: dict[str, str] = field(default_factory=dict)
 
 
 def verdict(met: bool) -> str:

@@ -29,20 +29,25 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import report
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the template's test helpers: one environment, one set of helpers
+
+import report  # noqa: E402
+from report import IsolationFigures, Results  # noqa: E402
+
+from tests import template_config  # noqa: E402
+from tests.commands import clean_env, summary_line  # noqa: E402
+from tests.postgres import LOCAL_SERVER  # noqa: E402
+from tests.template_config import engine_choices  # noqa: E402
+
 PROJECT_FILES = Path(__file__).resolve().parent / "project"
 PACKAGE = "my_service"
 # The order of bench/project/test_*.py.
 MODES = ("floor", "async_fixture", "savepoint", "delete", "create_drop")
 SERVER_ENGINES = {"asyncpg", "psycopg"}
-LOCAL_SERVER = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 BENCHMARKED_ENGINES = ("aiosqlite", "dialect", "asyncpg", "psycopg")
 
 
@@ -50,48 +55,11 @@ class BenchError(Exception):
     """A step failed; the message says which and shows its output."""
 
 
-@dataclass
-class IsolationFigures:
-    engine: str
-    n: int
-    cleanup: str  # what the per-test cleanup mode runs
-    # mode -> phase ("setup", "call", "teardown", "total") -> per-test milliseconds
-    per_test_ms: dict[str, dict[str, list[float]]] = field(default_factory=dict)
-    # mode -> socket writes per test (median): round trips on asyncpg, whose I/O is asyncio's
-    socket_writes: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class Results:
-    n: int
-    engines: list[str]
-    default_engine: str
-    copy_seconds: dict[str, float] = field(default_factory=dict)
-    sync_seconds: float = 0.0
-    suite_seconds: float = 0.0
-    suite_summary: str = ""
-    isolation: list[IsolationFigures] = field(default_factory=list)
-    unit_of_work: dict[str, object] | None = None
-    versions: dict[str, str] = field(default_factory=dict)
-
-
-def project_env(**extra: str) -> dict[str, str]:
-    """The environment for a rendered project's commands: none of this repository's venv, and
-    none of an enclosing pytest's variables (an xdist worker id would leak into the project's)."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"} and not key.startswith("PYTEST_")
-    }
-    env.update(extra)
-    return env
-
-
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
     """Run a command; return its wall-clock seconds and stdout, or raise with all it printed."""
     start = time.perf_counter()
     result = subprocess.run(
-        args, cwd=cwd, env=env or project_env(), capture_output=True, text=True, check=False
+        args, cwd=cwd, env=env or clean_env(), capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
@@ -100,19 +68,6 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[
             f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
         )
     return seconds, result.stdout
-
-
-def engine_question() -> tuple[list[str], str]:
-    """The engine choices and default, read from copier.yml."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!include", lambda loader, node: None)
-    with (REPO / "copier.yml").open() as stream:
-        documents = [doc for doc in yaml.load_all(stream, Loader=Loader) if doc]
-    question = next(doc["engine"] for doc in documents if "engine" in doc)
-    return list(question["choices"].values()), question["default"]
 
 
 def render(engine: str, destination: Path) -> float:
@@ -138,7 +93,7 @@ def sync(project: Path) -> float:
 
 
 def in_project(project: Path, *args: str, **env: str) -> str:
-    _, stdout = run(["uv", "run", "--frozen", *args], project, project_env(**env))
+    _, stdout = run(["uv", "run", "--frozen", *args], project, clean_env(**env))
     return stdout
 
 
@@ -278,7 +233,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    choices, default_engine = engine_question()
+    choices, default_engine = engine_choices(), template_config.default_engine()
     if args.engines is None:
         engines = [engine for engine in choices if engine in BENCHMARKED_ENGINES]
     else:
@@ -315,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     results.sync_seconds = sync(default)
     step("the rendered suite, timed")
     results.suite_seconds, stdout = run(["uv", "run", "pytest", "-p", "no:cacheprovider"], default)
-    results.suite_summary = stdout.strip().splitlines()[-1].strip("= ")
+    results.suite_summary = summary_line(stdout).strip("= ")
 
     for engine in engines:
         if engine != default_engine:

@@ -1,4 +1,5 @@
-"""Fixtures of the template's tests: each variant rendered and installed once per worker."""
+"""Fixtures of the template's tests: each answer set rendered (and installed, if it is an installed
+set) once per worker."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import VARIANTS, Variant, run
+from tests.answer_sets import VARIANTS, Variant
+from tests.commands import run
+from tests.updates import released_template
 
 # The database servers: fixtures `postgres_url`, `mariadb_url`, `pgbouncer_url`.
 pytest_plugins = ["tests.servers"]
@@ -16,13 +19,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests that take `variant` run once per answer set, all of one set in one xdist worker.
 
     `@pytest.mark.engines("x", ...)` limits a test to the answer sets of those engines,
-    `@pytest.mark.frameworks("x", ...)` to those of these frameworks.
+    `@pytest.mark.frameworks("x", ...)` to those of these frameworks. A test runs on the installed
+    sets only, unless marked `rendered_text` (it reads the rendered files alone).
     """
     if "variant" in metafunc.fixturenames:
-        marker = metafunc.definition.get_closest_marker("engines")
-        variants = [v for v in VARIANTS if marker is None or v.engine in marker.args]
-        if frameworks := metafunc.definition.get_closest_marker("frameworks"):
-            variants = [v for v in variants if v.framework in frameworks.args]
+        engines = metafunc.definition.get_closest_marker("engines")
+        frameworks = metafunc.definition.get_closest_marker("frameworks")
+        text_only = metafunc.definition.get_closest_marker("rendered_text") is not None
+        variants = [
+            v
+            for v in VARIANTS
+            if (engines is None or v.engine in engines.args)
+            and (frameworks is None or v.framework in frameworks.args)
+            and (v.installed or text_only)
+        ]
         metafunc.parametrize(
             "variant",
             [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(v.name)) for v in variants],
@@ -32,10 +42,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def project(copie_session: object, variant: Variant, request: pytest.FixtureRequest) -> Path:
-    """The variant rendered by copier (through pytest-copie), then installed with `uv sync`."""
-    request.getfixturevalue("variant_database_url")  # its suite's server, started once
+    """The answer set rendered by copier (through pytest-copie); an installed set `uv sync`ed."""
+    if variant.installed:
+        request.getfixturevalue("variant_database_url")  # its suite's server, started once
     result = copie_session.copy(extra_answers=variant.answers)  # type: ignore[attr-defined]
     assert result.exit_code == 0, f"render of {variant.name} failed: {result.exception!r}"
     project_dir: Path = result.project_dir
-    run(["uv", "sync", "--locked", "--quiet"], project_dir)
+    if variant.installed:
+        run(["uv", "sync", "--locked", "--quiet"], project_dir)
     return project_dir
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """For the update tests: this work tree as a template repository tagged v1.0.0 and v1.1.0."""
+    return released_template(tmp_path_factory.mktemp("template"))

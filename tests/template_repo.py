@@ -1,110 +1,17 @@
-"""Helpers for the update tests: the template as a tagged git repository, and copier and git as a
-user runs them."""
+"""Kept importable for the tests other branches change; new code imports from tests.copier_cli."""
 
-from __future__ import annotations
+from tests.copier_cli import (
+    commit_all,
+    conflict_leftovers,
+    copier,
+    data_args,
+    git,
+    make_template_repo,
+    tag,
+)
+from tests.template_config import engine_choices
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import yaml
-
-from tests.rendering import TEMPLATE_ROOT, clean_env, run
-
-# Commits made by the tests: no dependence on the machine's git configuration.
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.com",
-}
-CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return run(["git", *args], cwd, check=check, env=clean_env(**GIT_IDENTITY))
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--no-verify", "--message", message)
-
-
-def copier(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """The copier CLI, as a user runs it (this repository pins the version users get)."""
-    return run(
-        [sys.executable, "-m", "copier", *args], cwd, check=check, env=clean_env(**GIT_IDENTITY)
-    )
-
-
-def data_args(**answers: object) -> list[str]:
-    """Answers as copier's command line takes them: `--data name=value` for each."""
-    return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
-
-
-def make_template_repo(destination: Path) -> Path:
-    """This work tree (uncommitted changes included, ignored files not) as a fresh repository."""
-    listed = run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], TEMPLATE_ROOT
-    )
-    for name in filter(None, listed.stdout.split("\0")):
-        source = TEMPLATE_ROOT / name
-        if source.is_file():  # tracked files deleted in the work tree are listed too
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    git(destination, "init", "--quiet")
-    commit_all(destination, "template")
-    return destination
-
-
-def tag(repo: Path, name: str) -> None:
-    git(repo, "tag", name)
-
-
-def engine_choices() -> list[str]:
-    """The engine values copier.yml offers, read the way copier reads them (includes ignored)."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!include", lambda _loader, _node: None)
-    text = (TEMPLATE_ROOT / "copier.yml").read_text()
-    config: dict[str, object] = {}
-    for document in yaml.load_all(text, Loader=Loader):
-        if isinstance(document, dict):
-            config.update(document)
-    choices = config["engine"]["choices"]  # type: ignore[index]
-    return list(choices.values() if isinstance(choices, dict) else choices)
-
-
-def files_of(project: Path) -> list[Path]:
-    """Every file of the project a person would see, the git and tool directories left out."""
-    skip = {".git", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
-    return sorted(
-        path
-        for path in project.rglob("*")
-        if path.is_file() and not skip.intersection(path.relative_to(project).parts)
-    )
-
-
-def conflict_leftovers(project: Path) -> list[str]:
-    """`*.rej` files, unmerged index entries and lines that open or close a conflict."""
-    found = [
-        f"{path.relative_to(project)}: rejected hunks"
-        for path in files_of(project)
-        if path.suffix == ".rej"
-    ]
-    unmerged = git(project, "ls-files", "--unmerged").stdout.strip()
-    if unmerged:
-        found.append(f"unmerged in the index:\n{unmerged}")
-    for path in files_of(project):
-        try:
-            lines = path.read_text().splitlines()
-        except UnicodeDecodeError:
-            continue
-        for number, line in enumerate(lines, start=1):
-            if line.startswith(CONFLICT_MARKERS):
-                found.append(f"{path.relative_to(project)}:{number}: {line}")
-    return found
+__all__ = [
+    "commit_all", "conflict_leftovers", "copier", "data_args", "engine_choices", "git",
+    "make_template_repo", "tag",
+]  # fmt: skip

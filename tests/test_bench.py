@@ -11,32 +11,20 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.rendering import TEMPLATE_ROOT, run
+from tests.commands import run
+from tests.template_config import TEMPLATE_ROOT, engine_choices
 
 # One engine per code path of the bench (an embedded database, a server); the others take the
 # same paths, so the documented command measures them and this test does not spend time on them.
 ENGINES_HERE = ("aiosqlite", "asyncpg")
 
 
-def offered_engines() -> list[str]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!include", lambda loader, node: None)
-    with (TEMPLATE_ROOT / "copier.yml").open() as stream:
-        documents = [doc for doc in yaml.load_all(stream, Loader=Loader) if doc]
-    return [
-        str(v) for doc in documents if "engine" in doc for v in doc["engine"]["choices"].values()
-    ]
-
-
 # In a group of its own: it renders every engine, so it should not queue behind a variant.
 @pytest.mark.xdist_group("bench")
 def test_bench_script_writes_every_figure(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     out = tmp_path / "BENCHMARKS.md"
-    engines = [engine for engine in ENGINES_HERE if engine in offered_engines()]
+    engines = [engine for engine in ENGINES_HERE if engine in engine_choices()]
     server = (
         ["--postgres-url", request.getfixturevalue("postgres_url")] if "asyncpg" in engines else []
     )
@@ -65,7 +53,7 @@ def test_bench_script_writes_every_figure(tmp_path: Path, request: pytest.Fixtur
         assert all(re.search(r"\| [\d.]+ \| [\d.]+ \|", row) for row in rows), section
     # Figure 2 renders every engine copier offers; figure 1 measures those asked for.
     copied = re.findall(r"^\| (\w+) \| [\d.]+ \|$", report.split("## 2.", 1)[1], re.M)
-    assert copied == offered_engines()
+    assert copied == engine_choices()
     for engine in engines:
         assert f"#### {engine}\n" in report
     if "asyncpg" in engines:

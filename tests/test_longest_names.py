@@ -6,16 +6,15 @@ copier.yml) no line may overflow or be re-wrapped by the formatter. Lint only, n
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.rendering import TEMPLATE_ROOT, run
-from tests.template_repo import copier, data_args, engine_choices
+from tests.commands import run, tool
+from tests.copier_cli import copier, data_args
+from tests.template_config import TEMPLATE_ROOT, engine_choices
 
 LONGEST = "customer_relationship_management_service"  # 40 characters
-RUFF = str(Path(sys.executable).parent / "ruff")
 
 
 @pytest.mark.parametrize("engine", engine_choices())
@@ -37,5 +36,5 @@ def test_every_file_passes_ruff_with_a_40_character_package_name(
         str(TEMPLATE_ROOT),
         str(project),
     )
-    run([RUFF, "check", "--no-cache", "."], project)
-    run([RUFF, "format", "--no-cache", "--check", "."], project)
+    run([tool("ruff"), "check", "--no-cache", "."], project)
+    run([tool("ruff"), "format", "--no-cache", "--check", "."], project)

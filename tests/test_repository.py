@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from tests.rendering import TEMPLATE_ROOT, run
-
-RUFF = str(Path(sys.executable).parent / "ruff")
+from tests.commands import run, tool
+from tests.template_config import TEMPLATE_ROOT
 
 
 def test_ruff_check_passes() -> None:
-    run([RUFF, "check", "--no-cache", "."], TEMPLATE_ROOT)
+    run([tool("ruff"), "check", "--no-cache", "."], TEMPLATE_ROOT)
 
 
 def test_ruff_format_changes_nothing() -> None:
-    run([RUFF, "format", "--no-cache", "--check", "."], TEMPLATE_ROOT)
+    run([tool("ruff"), "format", "--no-cache", "--check", "."], TEMPLATE_ROOT)

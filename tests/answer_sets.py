@@ -1,0 +1,103 @@
+"""The answer sets ("variants") the template's tests render.
+
+An installed set is rendered, installed with `uv sync` and run: its own suite, mypy, pre-commit,
+the Alembic CLI. One per code path (engine, PgBouncer mode) is enough. A set that only varies text
+(names, authors, Python version) is rendered and linted, not installed: adding one is one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One answer set: what a user could answer, and how far its rendered project is checked."""
+
+    name: str
+    answers: dict[str, object] = field(default_factory=dict)
+    installed: bool = True
+
+    @property
+    def package_name(self) -> str:
+        """The answer, or the default copier.yml derives from the project name."""
+        derived = re.sub("[^a-z0-9]+", "_", str(self.answers["project_name"]).lower()).strip("_")
+        return str(self.answers.get("package_name", derived))
+
+    @property
+    def engine(self) -> str:
+        return str(self.answers.get("engine", "aiosqlite"))
+
+    @property
+    def framework(self) -> str:
+        return str(self.answers.get("framework", "none"))
+
+    @property
+    def uses_postgresql(self) -> bool:
+        return self.engine in {"asyncpg", "psycopg"}
+
+
+def rendered(name: str, **answers: object) -> Variant:
+    """A set that varies text only: rendered and linted."""
+    return Variant(name, answers, installed=False)
+
+
+# Longest first: xdist hands out groups in this order, so the slow sets never start last.
+# PostgreSQL package names differ, so that each set's test databases can be told apart.
+VARIANTS = [
+    Variant(
+        "dialect",
+        {"project_name": "Ledger Store", "package_name": "ledger_store", "engine": "dialect"},
+    ),
+    Variant("asyncpg", {"project_name": "Orders API", "engine": "asyncpg"}),
+    Variant("psycopg", {"project_name": "Ledger", "engine": "psycopg"}),
+    Variant(
+        "asyncpg-pgbouncer", {"project_name": "Orders Edge", "engine": "asyncpg", "pgbouncer": True}
+    ),
+    Variant(
+        "psycopg-pgbouncer", {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True}
+    ),
+    # Each framework on SQLite and on PostgreSQL: pairwise over engines, not their product.
+    Variant(
+        "fastapi-psycopg",
+        {"project_name": "Register API", "engine": "psycopg", "framework": "fastapi"},
+    ),
+    Variant(
+        "litestar-asyncpg",
+        {"project_name": "Shelf API", "engine": "asyncpg", "framework": "litestar"},
+    ),
+    Variant(
+        "litestar-dialect",
+        {"project_name": "Archive Desk", "engine": "dialect", "framework": "litestar"},
+    ),
+    Variant("fastapi-sqlite", {"project_name": "Shop Front", "framework": "fastapi"}),
+    Variant("sqlite-default", {"project_name": "My Service"}),
+    rendered(
+        "sqlite-custom",
+        project_name="Billing API",
+        package_name="billing",
+        description="Invoices and payments",
+        author_name="Ada Lovelace",
+        author_email="ada@example.org",
+    ),
+    rendered("sqlite-py312", project_name="Py Twelve", python_version="3.12"),
+    rendered("asyncpg-py313", project_name="Py Thirteen", engine="asyncpg", python_version="3.13"),
+    rendered(
+        "psycopg-py314",
+        project_name="Py Fourteen",
+        engine="psycopg",
+        python_version="3.14",
+        pgbouncer=True,
+    ),
+    rendered(
+        "dialect-py314", project_name="dialect.store-2", engine="dialect", python_version="3.14"
+    ),
+    rendered(
+        "sqlite-author",
+        project_name="Notes",
+        author_name="José Müller-Łukasz",
+        author_email="jose+notes@mail.example.co.uk",
+        description="Notes kept for later",
+    ),
+]

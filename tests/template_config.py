@@ -1,0 +1,52 @@
+"""What copier.yml says, read the way copier reads it: the engines, the owner-owned paths."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def copier_config() -> dict[str, Any]:
+    """copier.yml's documents merged into one mapping (`!include`d files left out)."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!include", lambda _loader, _node: None)
+    config: dict[str, Any] = {}
+    for document in yaml.load_all((TEMPLATE_ROOT / "copier.yml").read_text(), Loader=Loader):
+        if isinstance(document, dict):
+            config.update(document)
+    return config
+
+
+def engine_choices() -> list[str]:
+    """The engine values copier.yml offers, in its order."""
+    choices = copier_config()["engine"]["choices"]
+    return [str(v) for v in (choices.values() if isinstance(choices, dict) else choices)]
+
+
+def default_engine() -> str:
+    return str(copier_config()["engine"]["default"])
+
+
+def owner_owned_paths(package_name: str) -> list[str]:
+    """The paths that belong to the project's owner after the first render (`_skip_if_exists`);
+    a path ending in `/` stands for everything below it."""
+    return [
+        str(path).replace("{{ package_name }}", package_name)
+        for path in copier_config()["_skip_if_exists"]
+    ]
+
+
+def is_owner_owned(path: str, package_name: str) -> bool:
+    return any(
+        path == owned or (owned.endswith("/") and path.startswith(owned))
+        for owned in owner_owned_paths(package_name)
+    )
