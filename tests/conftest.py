@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import postgres
+from tests import mysql, postgres
 from tests.rendering import VARIANTS, Variant, run
 
 
@@ -53,10 +53,23 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def mariadb_url() -> Iterator[str]:
+    """The server the asyncmy variants run against, exported to their suites as
+    TEST_DATABASE_URL: the local MariaDB at 127.0.0.1:3306. Never a skip."""
+    if not mysql.answers(mysql.LOCAL_SERVER):
+        pytest.fail(f"No MariaDB server answers at {mysql.LOCAL_SERVER}: start one.")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TEST_DATABASE_URL", mysql.LOCAL_SERVER)
+        yield mysql.LOCAL_SERVER
+
+
+@pytest.fixture(scope="session")
 def project(copie_session: object, variant: Variant, request: pytest.FixtureRequest) -> Path:
     """The variant rendered by copier (through pytest-copie), then installed with `uv sync`."""
     if variant.uses_postgresql:
         request.getfixturevalue("postgres_url")  # its suites need a server, started once
+    if variant.uses_mysql:
+        request.getfixturevalue("mariadb_url")
     result = copie_session.copy(extra_answers=variant.answers)  # type: ignore[attr-defined]
     assert result.exit_code == 0, f"render of {variant.name} failed: {result.exception!r}"
     project_dir: Path = result.project_dir

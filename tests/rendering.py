@@ -32,6 +32,10 @@ class Variant:
     def uses_postgresql(self) -> bool:
         return self.engine in {"asyncpg", "psycopg"}
 
+    @property
+    def uses_mysql(self) -> bool:
+        return self.engine == "asyncmy"
+
 
 # Every engine is rendered at least once; names and versions vary across the sets.
 VARIANTS = [
@@ -62,6 +66,7 @@ VARIANTS = [
         "psycopg-pgbouncer",
         {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True},
     ),
+    Variant("asyncmy", {"project_name": "Stock Keeper", "engine": "asyncmy"}),
 ]
 
 
