@@ -1,4 +1,4 @@
-"""The PostgreSQL server the PostgreSQL variants are tested against, and databases on it.
+"""Databases on the PostgreSQL test server (tests/servers.py provides the server).
 
 URLs here are libpq URIs (`postgresql://...`): the rendered projects put their own driver in.
 """
@@ -6,12 +6,8 @@ URLs here are libpq URIs (`postgresql://...`): the rendered projects put their o
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
@@ -26,28 +22,6 @@ def answers(url: str) -> bool:
             return True
     except psycopg.OperationalError:
         return False
-
-
-@contextmanager
-def throwaway_server() -> Iterator[str]:
-    """A PostgreSQL server of our own (the `pgserver` package bundles one), removed afterwards.
-
-    It listens on a Unix socket only, so it never competes for a port.
-    """
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back.
-        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-        import pgserver
-
-    parent = Path(tempfile.mkdtemp(prefix="pgserver-"))
-    try:
-        server = pgserver.get_server(parent / "data", cleanup_mode="delete")
-        try:
-            yield server.get_uri()
-        finally:
-            server.cleanup()
-    finally:
-        shutil.rmtree(parent, ignore_errors=True)
 
 
 @contextmanager

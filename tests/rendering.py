@@ -29,6 +29,10 @@ class Variant:
         return str(self.answers.get("engine", "aiosqlite"))
 
     @property
+    def framework(self) -> str:
+        return str(self.answers.get("framework", "none"))
+
+    @property
     def uses_postgresql(self) -> bool:
         return self.engine in {"asyncpg", "psycopg"}
 
@@ -67,6 +71,20 @@ VARIANTS = [
         {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True},
     ),
     Variant("asyncmy", {"project_name": "Stock Keeper", "engine": "asyncmy"}),
+    # Each framework on SQLite and on PostgreSQL; pairwise over engines, not their product.
+    Variant("fastapi-sqlite", {"project_name": "Shop Front", "framework": "fastapi"}),
+    Variant(
+        "fastapi-psycopg",
+        {"project_name": "Register API", "engine": "psycopg", "framework": "fastapi"},
+    ),
+    Variant(
+        "litestar-asyncpg",
+        {"project_name": "Shelf API", "engine": "asyncpg", "framework": "litestar"},
+    ),
+    Variant(
+        "litestar-dialect",
+        {"project_name": "Archive Desk", "engine": "dialect", "framework": "litestar"},
+    ),
 ]
 
 

@@ -17,10 +17,13 @@ NAMING_CONVENTION = {
 class Base(AsyncAttrs, DeclarativeBase):
     """Models derive from this.
 
-    Declare every relationship with `lazy="raise"`: an attribute that was not loaded then fails
-    where it is read, instead of attempting IO that async code cannot do (MissingGreenlet).
-    Load what you need in the query (`selectinload`), or explicitly with `await
-    session.refresh(obj, ["attr"])`; `await obj.awaitable_attrs.name` loads deferred columns.
+    Every attribute that could load lazily must raise instead: relationships `lazy="raise"`,
+    deferred columns `deferred(..., raiseload=True)`. An unloaded one then fails where it is
+    read, instead of attempting IO that async code cannot do (MissingGreenlet). Load what you
+    need in the query (`selectinload`, `undefer`) or with `await session.refresh(obj, ["attr"])`.
+    `tests/test_models_are_async_safe.py` holds every model of the project to this.
+    `await obj.awaitable_attrs.name` (AsyncAttrs) reloads a column that was expired, as a
+    rollback expires every object of its session.
     """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

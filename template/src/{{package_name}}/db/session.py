@@ -28,10 +28,24 @@ async def unit_of_work(
 def session_dependency(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> Callable[[], AsyncIterator[AsyncSession]]:
-    """A request-scoped session for a web framework's dependency injection.
+    """A request-scoped session for a web framework's dependency injection: one unit of work
+    per request, where `get_session = session_dependency(session_factory)`.
 
-    FastAPI: `Depends(get_session)`; Litestar: `Provide(get_session)`, where
-    `get_session = session_dependency(session_factory)`. One unit of work per request.
+    The commit must run before the response is sent, or a request whose commit fails is
+    answered 2xx with nothing stored.
+{%- if framework in ["none", "fastapi"] %}
+    FastAPI: `Depends(get_session, scope="function")`; the default scope commits after the
+    response has gone out.
+{%- endif %}
+{%- if framework in ["none", "litestar"] %}
+    Litestar: `Provide(get_session)`; it closes a generator dependency before sending the
+    response. Not advanced-alchemy's autocommit handler: it logs a failed commit and sends the
+    2xx anyway.
+{%- endif %}
+{%- if framework != "none" %}
+    The app does the same, with the session factory its lifespan makes:
+    `{{ package_name }}.app`.
+{%- endif %}
     """
 
     async def get_session() -> AsyncIterator[AsyncSession]:

@@ -1,0 +1,266 @@
+"""The `framework` answer: recorded always; a project written for its one framework; the
+command its README gives serves the app; and the regression guard on the commit's timing bites."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests import postgres
+from tests.rendering import TEMPLATE_ROOT, Variant, clean_env, in_project, run
+from tests.template_repo import copier, data_args, engine_choices
+
+# Words that belong to another framework's project; a project without one imports neither.
+OTHER_FRAMEWORKS = {
+    "none": re.compile(r"^\s*(from|import) (fastapi|litestar)\b|fastapi\[|litestar\[", re.M),
+    "fastapi": re.compile(r"litestar|advanced.alchemy", re.IGNORECASE),
+    "litestar": re.compile(r"fastapi", re.IGNORECASE),
+}
+
+
+def rendered_files(project: Path) -> list[Path]:
+    skip = {".git", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
+    return [
+        path
+        for path in project.rglob("*")
+        if path.is_file() and not skip.intersection(path.relative_to(project).parts)
+    ]
+
+
+def test_framework_is_recorded_in_the_answers(project: Path, variant: Variant) -> None:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["framework"] == variant.framework
+
+
+def test_reads_as_written_for_its_framework_alone(project: Path, variant: Variant) -> None:
+    offenders = []
+    for path in rendered_files(project):
+        if path.name in {"uv.lock", ".copier-answers.yml"}:
+            continue
+        if match := OTHER_FRAMEWORKS[variant.framework].search(path.read_text()):
+            offenders.append(f"{path.relative_to(project)}: {match.group()!r}")
+    assert not offenders, "\n".join(offenders)
+    app_files = [project / "src" / variant.package_name / "app.py", project / "tests/test_app.py"]
+    assert [p.exists() for p in app_files] == [variant.framework != "none"] * 2
+
+
+@pytest.mark.frameworks("fastapi")
+def test_the_failed_commit_test_fails_under_fastapis_default_scope(
+    project: Path, variant: Variant
+) -> None:
+    """The rendered test of a failed commit is the guard: with the dependency's default scope
+    the commit runs after the response is sent, and the test must see the 201 and fail."""
+    app = project / "src" / variant.package_name / "app.py"
+    original = app.read_text()
+    guarded = 'Depends(get_session, scope="function")'
+    assert original.count(guarded) == 1
+    app.write_text(original.replace(guarded, "Depends(get_session)"))
+    try:
+        result = in_project(
+            project,
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_app.py::test_a_request_whose_commit_fails_is_500_and_stores_nothing",
+            check=False,
+        )
+    finally:
+        app.write_text(original)
+    assert result.returncode == 1, result.stdout
+    assert "assert 201 == 500" in result.stdout, result.stdout
+
+
+# The rendered Litestar app with its session wired the other way: advanced-alchemy's plugin
+# and its "autocommit" handler, on the project's own engine.
+ADVANCED_ALCHEMY_WIRING = {
+    "import msgspec\n": "import msgspec\nfrom advanced_alchemy.extensions.litestar import (\n"
+    "    AsyncSessionConfig, SQLAlchemyAsyncConfig, SQLAlchemyPlugin\n)\n",
+    '    dependencies={"session": Provide(provide_session)},\n': "",
+    "        lifespan=[lifespan],\n": """        lifespan=[lifespan],
+        plugins=[
+            SQLAlchemyPlugin(
+                config=SQLAlchemyAsyncConfig(
+                    engine_instance=make_engine(settings or get_settings()),
+                    before_send_handler="autocommit",
+                    session_dependency_key="session",
+                    session_config=AsyncSessionConfig(expire_on_commit=False),
+                )
+            )
+        ],
+""",
+}
+
+
+@pytest.mark.frameworks("litestar")
+def test_the_failed_commit_test_fails_under_advanced_alchemys_autocommit(
+    project: Path, variant: Variant
+) -> None:
+    """Why the Litestar app does not use advanced-alchemy's plugin: its autocommit handler
+    commits as the response starts, logs a failed commit and sends the 2xx anyway. If a release
+    of advanced-alchemy fixes that, this test fails: then reconsider the app's wiring."""
+    app = project / "src" / variant.package_name / "app.py"
+    original = app.read_text()
+    patched = original
+    for old, new in ADVANCED_ALCHEMY_WIRING.items():
+        assert patched.count(old) == 1, old
+        patched = patched.replace(old, new)
+    app.write_text(patched)
+    try:
+        result = in_project(
+            project,
+            "--with",
+            "advanced-alchemy",
+            "pytest",
+            # advanced-alchemy uses `declarative_mixin`, deprecated in SQLAlchemy 2.1.
+            "-W",
+            "ignore::sqlalchemy.exc.SADeprecationWarning",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_app.py::test_a_request_whose_commit_fails_is_500_and_stores_nothing",
+            check=False,
+        )
+    finally:
+        app.write_text(original)
+    assert result.returncode == 1, result.stdout
+    assert "assert 201 == 500" in result.stdout, result.stdout
+
+
+@pytest.mark.frameworks("fastapi", "litestar")
+@pytest.mark.engines("asyncpg", "psycopg")
+def test_compose_runs_the_app_after_the_database(project: Path, variant: Variant) -> None:
+    app = yaml.safe_load((project / "compose.yaml").read_text())["services"]["app"]
+    assert app["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert app["profiles"] == ["app"]  # `docker compose up` (the tests' server) starts no app
+    command = app["command"][-1]
+    assert command.startswith("uv run --locked alembic upgrade head && uv run --locked ")
+    # The same application the README serves.
+    target = {
+        "fastapi": f"src/{variant.package_name}/app.py",
+        "litestar": f"{variant.package_name}.app:app",
+    }[variant.framework]
+    assert target in command
+    assert target in serve_command(project)
+    assert "/health/ready" in " ".join(app["healthcheck"]["test"])
+
+
+def serve_command(project: Path) -> str:
+    """The line of the README that serves the app."""
+    [line] = [ln for ln in (project / "README.md").read_text().splitlines() if "# http://" in ln]
+    return line.split("#")[0].strip()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def database_for(project: Path, variant: Variant, tmp_path: Path) -> Iterator[str]:
+    if variant.uses_postgresql:
+        server = clean_env()["TEST_DATABASE_URL"]
+        with postgres.scratch_database(server, f"{variant.package_name[:30]}_serve") as url:
+            yield postgres.with_driver(url, variant.engine)
+    else:
+        scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
+        yield f"{scheme[variant.engine]}:///{tmp_path / 'served.db'}"
+
+
+def get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.frameworks("fastapi", "litestar")
+def test_the_readme_command_serves_the_app(project: Path, variant: Variant, tmp_path: Path) -> None:
+    """`uv run alembic upgrade head`, then the README's command, as a person would run them:
+    the lifespan makes the engine on the server's loop, and the app answers over TCP."""
+    port = free_port()
+    with ExitStack() as stack:
+        database_url = stack.enter_context(database_for(project, variant, tmp_path))
+        env = clean_env(DATABASE_URL=database_url)
+        in_project(project, "alembic", "upgrade", "head", env=env)
+        args = [*serve_command(project).split(), "--port", str(port)]
+        log = tmp_path / "server.log"
+        server = subprocess.Popen(
+            args,
+            cwd=project,
+            env=env,
+            stdout=stack.enter_context(log.open("w")),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the reloader's children go with it
+        )
+
+        def stop() -> None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+        stack.callback(stop)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                ready = get(f"{base}/health/ready")
+                break
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+        else:
+            stop()
+            pytest.fail(f"`{' '.join(args)}` did not answer within 60 s:\n{log.read_text()}")
+        request = urllib.request.Request(
+            f"{base}/authors",
+            data=b'{"name": "Served"}',
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            created = response.status
+    assert ready == 200
+    assert created == 201
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "litestar"])
+@pytest.mark.parametrize("engine", engine_choices())
+def test_ruff_clean_with_a_40_character_package_name(
+    tmp_path: Path, engine: str, framework: str
+) -> None:
+    """The app, its tests, README commands and compose carry the package name: no line may
+    overflow at the validator's limit. Lint only, no install (as tests/test_longest_names.py)."""
+    longest = "customer_relationship_management_service"
+    assert len(longest) == 40
+    project = tmp_path / "project"
+    answers = data_args(
+        project_name="CRM", package_name=longest, engine=engine, framework=framework
+    )
+    copier(
+        TEMPLATE_ROOT,
+        "copy",
+        "--trust",
+        "--defaults",
+        "--skip-tasks",
+        "--vcs-ref",
+        "HEAD",
+        *answers,
+        str(TEMPLATE_ROOT),
+        str(project),
+    )
+    ruff = str(Path(sys.executable).parent / "ruff")
+    run([ruff, "check", "--no-cache", "."], project)
+    run([ruff, "format", "--no-cache", "--check", "."], project)
