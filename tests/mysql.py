@@ -1,7 +1,7 @@
-"""The MariaDB server the asyncmy variants are tested against, and databases on it.
+"""Databases on the MariaDB server the asyncmy variants are tested against (`mariadb_url`).
 
-URLs here are `mysql://user[:password]@host:port[/database]`: the rendered projects put their
-own driver in.
+URLs here are `mysql://user[:password]@host:port/database`: the rendered projects put their own
+driver in.
 """
 
 from __future__ import annotations
@@ -9,35 +9,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-import pymysql
-
-LOCAL_SERVER = "mysql://root@127.0.0.1:3306/test"
-
-
-def connect(url: str) -> pymysql.connections.Connection:  # type: ignore[type-arg]
-    parts = urlsplit(url)
-    return pymysql.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 3306,
-        user=unquote(parts.username or "root"),
-        password=unquote(parts.password or ""),
-        connect_timeout=3,
-        autocommit=True,
-    )
-
-
-def answers(url: str) -> bool:
-    try:
-        connect(url).close()
-    except pymysql.err.OperationalError:
-        return False
-    return True
+from tests.servers import mariadb_connect
 
 
 def databases_starting_with(server_url: str, prefix: str) -> list[str]:
-    with connect(server_url) as connection, connection.cursor() as cursor:
+    with mariadb_connect(server_url) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE %s",
             (prefix.replace("_", r"\_") + "%",),
@@ -49,12 +27,12 @@ def databases_starting_with(server_url: str, prefix: str) -> list[str]:
 def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
     """A new database on the server, dropped afterwards; yields its URL."""
     name = f"{prefix}_{secrets.token_hex(3)}"
-    with connect(server_url) as connection, connection.cursor() as cursor:
+    with mariadb_connect(server_url) as connection, connection.cursor() as cursor:
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     try:
         yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
     finally:
-        with connect(server_url) as connection, connection.cursor() as cursor:
+        with mariadb_connect(server_url) as connection, connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
