@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from tests.rendering import clean_env, in_project, run
+from tests.servers import server_fixture
 from tests.template_repo import (
     commit_all,
     conflict_leftovers,
@@ -336,8 +337,14 @@ OTHER_ENGINES = [engine for engine in engine_choices() if engine != "aiosqlite"]
 # While copier.yml offers aiosqlite only, this collects no case (pytest reports the empty set).
 @pytest.mark.parametrize("engine", OTHER_ENGINES)
 def test_switching_engine_gives_the_project_a_fresh_render_would(
-    template: Path, tmp_path: Path, engine: str
+    template: Path,
+    tmp_path: Path,
+    engine: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if fixture := server_fixture({"engine": engine}):  # the suite below runs on its server
+        monkeypatch.setenv("TEST_DATABASE_URL", request.getfixturevalue(fixture))
     project = render(template, tmp_path / "project")
     original = snapshot(project)
     fresh = render(template, tmp_path / "fresh", engine=engine)
