@@ -37,8 +37,11 @@ def lock_dependencies(project: Path) -> None:
     if uv is None:
         say("uv not found: skipped `uv lock`; install uv (pip install uv), then run `uv sync`.")
         return
-    if subprocess.run([uv, "lock", "--quiet"], cwd=project).returncode != 0:
-        say("`uv lock` failed (offline?): the project still works, `uv sync` locks it later.")
+    locked = subprocess.run([uv, "lock", "--quiet"], cwd=project, capture_output=True, text=True)
+    if locked.returncode != 0:
+        # What uv said, not a guess: its last lines name the cause (network, resolution, metadata).
+        tail = "\n  ".join(locked.stderr.strip().splitlines()[-5:])
+        say(f"`uv lock` failed; run `uv lock` in the project once this is fixed:\n  {tail}")
 
 
 def main() -> int:

@@ -53,3 +53,19 @@ def test_missing_tools_are_named_and_the_render_still_succeeds(tmp_path: Path) -
     assert "uv not found" in result.stderr
     assert not (tmp_path / ".git").exists()
     assert shutil.which("git") is not None  # the real tools were only hidden from the hook
+
+
+def test_a_failed_lock_reports_what_uv_said(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_uv = bin_dir / "uv"
+    fake_uv.write_text("#!/bin/sh\necho 'error: TOML parse error at line 4' >&2\nexit 2\n")
+    fake_uv.chmod(0o755)
+    project = tmp_path / "project"
+    project.mkdir()
+    git_dir = str(Path(shutil.which("git") or "/usr/bin/git").parent)
+    result = run_hook(project, f"{bin_dir}:{git_dir}")
+    assert result.returncode == 0
+    assert "`uv lock` failed" in result.stderr
+    assert "TOML parse error at line 4" in result.stderr, result.stderr
+    assert "offline" not in result.stderr

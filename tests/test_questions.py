@@ -37,7 +37,7 @@ def copier_copy(destination: Path, **answers: str) -> subprocess.CompletedProces
         ({"project_name": "Svc", "package_name": "sqlalchemy"}, "would shadow the"),
         # The derived default is validated too: "asyncio" needs another package name.
         ({"project_name": "asyncio"}, "'asyncio' would shadow"),
-        ({"project_name": "Svc", "author_email": "nobody"}, "is not an email address"),
+        ({"project_name": "Svc", "author_email": "nobody"}, "is not an address package metadata accepts"),
         ({"project_name": "Svc", "engine": "mysql"}, "mysql"),
     ],
     ids=lambda value: repr(value) if isinstance(value, dict) else "",

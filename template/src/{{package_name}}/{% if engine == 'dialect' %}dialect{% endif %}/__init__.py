@@ -3,6 +3,6 @@
 Registered through the ``sqlalchemy.dialects`` entry point in pyproject.toml.
 """
 
-from .base import AsyncDialect
+from .dialect import AsyncDialect
 
 __all__ = ["AsyncDialect"]

@@ -25,12 +25,12 @@ from sqlalchemy.connectors.asyncio import (
     AsyncAdapt_dbapi_cursor,
     AsyncAdapt_dbapi_module,
     AsyncAdapt_dbapi_ss_cursor,
-    AsyncAdapt_Error,
     AsyncAdapt_terminate,
 )
 from sqlalchemy.util.concurrency import await_
 
 from . import client as client_module
+from . import errors
 from .client import (
     SQLITE_VERSION,
     SQLITE_VERSION_INFO,
@@ -154,7 +154,7 @@ class AsyncAdapt_client_ss_cursor(_UsesClientCursor, AsyncAdapt_dbapi_ss_cursor)
 class AsyncAdapt_client_connection(AsyncAdapt_terminate, AsyncAdapt_dbapi_connection):
     """PEP 249 connection over one ``AsyncClient``."""
 
-    __slots__ = ("_begin_mode", "_client")
+    __slots__ = ("_begin_mode",)
 
     _cursor_cls = AsyncAdapt_client_cursor
     _ss_cursor_cls = AsyncAdapt_client_ss_cursor
@@ -166,10 +166,9 @@ class AsyncAdapt_client_connection(AsyncAdapt_terminate, AsyncAdapt_dbapi_connec
         *,
         isolation_level: str | None = "",
     ) -> None:
-        # The base class stores the driver connection as `_connection` and
-        # calls commit/rollback/close on it, which the client provides.
+        # The base class keeps the client as `_connection` and calls
+        # commit/rollback on it, which the client provides.
         super().__init__(dbapi, cast("AsyncIODBAPIConnection", client))
-        self._client = client
         self._begin_mode: str | None = ""
         self.isolation_level = isolation_level
 
@@ -200,13 +199,14 @@ class AsyncAdapt_client_connection(AsyncAdapt_terminate, AsyncAdapt_dbapi_connec
         if self._begin_mode is None:
             return
         try:
-            await_(self._client.begin(self._begin_mode))
+            await_(self.client.begin(self._begin_mode))
         except Exception as error:
             self._handle_exception(error)
 
     @property
-    def driver_connection(self) -> AsyncClient:
-        return self._client
+    def client(self) -> AsyncClient:
+        """The base class's `_connection`, typed as what it is."""
+        return cast(AsyncClient, self._connection)
 
     def create_function(
         self,
@@ -217,96 +217,28 @@ class AsyncAdapt_client_connection(AsyncAdapt_terminate, AsyncAdapt_dbapi_connec
         deterministic: bool = False,
     ) -> None:
         try:
-            await_(self._client.create_function(name, narg, func, deterministic=deterministic))
+            await_(self.client.create_function(name, narg, func, deterministic=deterministic))
         except Exception as error:
             self._handle_exception(error)
 
     def close(self) -> None:
         try:
-            await_(self._client.close())
+            await_(self.client.close())
         except Exception as error:
             self._handle_exception(error)
 
     @classmethod
     def _handle_exception_no_connection(cls, dbapi: Any, error: Exception) -> NoReturn:
-        translated = cast(AsyncAdapt_client_dbapi, dbapi).translate_error(error)
+        translated = errors.translate(error)
         if translated is error:
             raise error
         raise translated from error
 
     async def _terminate_graceful_close(self) -> None:
-        await self._client.close()
+        await self.client.close()
 
     def _terminate_force_close(self) -> None:
-        self._client.terminate()
-
-
-# PEP 249 exceptions.  They derive from AsyncAdapt_Error, which keeps the
-# client's own exception as ``.orig`` / ``.driver_exception``.
-
-
-class Error(AsyncAdapt_Error):
-    """Base of all DBAPI errors; carries sqlite3's error code if present."""
-
-    sqlite_errorcode: int | None
-    sqlite_errorname: str | None
-
-    def __init__(self, message: str, orig: Exception | None = None) -> None:
-        super().__init__(message, orig)
-        self.sqlite_errorcode = getattr(orig, "sqlite_errorcode", None)
-        self.sqlite_errorname = getattr(orig, "sqlite_errorname", None)
-
-
-class DBAPIWarning(AsyncAdapt_Error):
-    pass
-
-
-class InterfaceError(Error):
-    pass
-
-
-class DatabaseError(Error):
-    pass
-
-
-class DataError(DatabaseError):
-    pass
-
-
-class OperationalError(DatabaseError):
-    pass
-
-
-class IntegrityError(DatabaseError):
-    pass
-
-
-class InternalError(DatabaseError):
-    pass
-
-
-class ProgrammingError(DatabaseError):
-    pass
-
-
-class NotSupportedError(DatabaseError):
-    pass
-
-
-# Looked up by name along the raised exception's MRO: the most specific
-# PEP 249 name wins, whatever module the client's exceptions come from.
-_ERRORS_BY_NAME: dict[str, type[AsyncAdapt_Error]] = {
-    "Warning": DBAPIWarning,
-    "Error": Error,
-    "InterfaceError": InterfaceError,
-    "DatabaseError": DatabaseError,
-    "DataError": DataError,
-    "OperationalError": OperationalError,
-    "IntegrityError": IntegrityError,
-    "InternalError": InternalError,
-    "ProgrammingError": ProgrammingError,
-    "NotSupportedError": NotSupportedError,
-}
+        self.client.terminate()
 
 
 class AsyncAdapt_client_dbapi(AsyncAdapt_dbapi_module):
@@ -323,30 +255,17 @@ class AsyncAdapt_client_dbapi(AsyncAdapt_dbapi_module):
     # Bytes are what any client can carry (sqlite3 also accepts them).
     Binary: ClassVar[type[bytes]] = bytes
 
-    Warning = DBAPIWarning
-    Error = Error  # type: ignore[assignment]
-    InterfaceError = InterfaceError  # type: ignore[assignment]
-    DatabaseError = DatabaseError
-    DataError = DataError
-    OperationalError = OperationalError  # type: ignore[assignment]
-    IntegrityError = IntegrityError  # type: ignore[assignment]
-    InternalError = InternalError
-    ProgrammingError = ProgrammingError
-    NotSupportedError = NotSupportedError
-
     def __init__(self, client_factory: ClientFactory = client_module.connect) -> None:
-        super().__init__(client_module)
+        # exceptions_module is errors.py: SQLAlchemy finds the PEP 249 names there.
+        super().__init__(client_module, dbapi_module=errors)
         self.client_factory = client_factory
 
-    def translate_error(self, error: Exception) -> Exception:
-        """Map a client error onto our PEP 249 classes by its class names."""
-        if isinstance(error, AsyncAdapt_Error):
-            return error
-        for klass in type(error).__mro__:
-            target = _ERRORS_BY_NAME.get(klass.__name__)
-            if target is not None:
-                return target(str(error), error)
-        return error
+    def __getattr__(self, name: str) -> Any:
+        # PEP 249 wants the exception classes on the module object too.
+        try:
+            return errors.BY_NAME[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def connect(self, *args: Any, **kwargs: Any) -> AsyncAdapt_client_connection:
         # create_async_engine(async_creator=...) arrives as async_creator_fn.
@@ -364,22 +283,3 @@ class AsyncAdapt_client_dbapi(AsyncAdapt_dbapi_module):
             return AsyncAdapt_client_connection(self, client, isolation_level=isolation_level)
 
         return await_(open_connection())
-
-
-__all__ = [
-    "AsyncAdapt_client_connection",
-    "AsyncAdapt_client_cursor",
-    "AsyncAdapt_client_dbapi",
-    "AsyncAdapt_client_ss_cursor",
-    "ClientCursor",
-    "DBAPIWarning",
-    "DataError",
-    "DatabaseError",
-    "Error",
-    "IntegrityError",
-    "InterfaceError",
-    "InternalError",
-    "NotSupportedError",
-    "OperationalError",
-    "ProgrammingError",
-]
