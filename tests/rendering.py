@@ -82,6 +82,10 @@ VARIANTS = [
         {"project_name": "Shelf API", "engine": "asyncpg", "framework": "litestar"},
     ),
     Variant(
+        "fastapi-asyncmy",
+        {"project_name": "Stock Front", "engine": "asyncmy", "framework": "fastapi"},
+    ),
+    Variant(
         "litestar-dialect",
         {"project_name": "Archive Desk", "engine": "dialect", "framework": "litestar"},
     ),
