@@ -15,7 +15,6 @@ import pytest
 from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project
 
-
 # A role that does not exist, and the words the server refuses it with.
 REFUSED = {
     "postgresql": (
