@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-VARIANT_QUESTIONS = ("engine",)
+VARIANT_QUESTIONS = ("engine", "framework")
 # Top-level names the rendered project itself uses, and the tool that renders it.
 PROJECT_NAMES = {"conftest", "copier", "migrations", "test", "tests"}
 

@@ -102,6 +102,11 @@ VARIANTS = [
     rendered(
         "dialect-py314", project_name="dialect.store-2", engine="dialect", python_version="3.14"
     ),
+    # Package names that sort after `tests`: import order must not depend on where they sort.
+    rendered("web-api-asyncpg", project_name="Web API", engine="asyncpg", framework="fastapi"),
+    rendered("vault-psycopg", project_name="Vault", engine="psycopg", framework="litestar"),
+    rendered("zoo-dialect", project_name="Zoo", engine="dialect", framework="fastapi"),
+    rendered("users-asyncmy", project_name="Users", engine="asyncmy", framework="litestar"),
     rendered(
         "sqlite-author",
         project_name="Notes",
