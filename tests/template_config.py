@@ -26,10 +26,18 @@ def copier_config() -> dict[str, Any]:
     return config
 
 
-def engine_choices() -> list[str]:
-    """The engine values copier.yml offers, in its order."""
-    choices = copier_config()["engine"]["choices"]
+def question_choices(question: str) -> list[str]:
+    """The values copier.yml offers for a question, in its order."""
+    choices = copier_config()[question]["choices"]
     return [str(v) for v in (choices.values() if isinstance(choices, dict) else choices)]
+
+
+def engine_choices() -> list[str]:
+    return question_choices("engine")
+
+
+def framework_choices() -> list[str]:
+    return question_choices("framework")
 
 
 def default_engine() -> str:

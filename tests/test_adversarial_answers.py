@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import TEMPLATE_ROOT, clean_env, run
-from tests.template_repo import copier, data_args
+from tests.commands import clean_env, run
+from tests.copier_cli import copier, data_args
+from tests.template_config import TEMPLATE_ROOT
 
 LONG = "a_forty_character_package_name_for_tests"
 assert len(LONG) == 40

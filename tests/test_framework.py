@@ -8,7 +8,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,8 +19,8 @@ import pytest
 import yaml
 
 from tests import mysql, postgres
-from tests.rendering import TEMPLATE_ROOT, Variant, clean_env, in_project, run
-from tests.template_repo import copier, data_args, engine_choices
+from tests.answer_sets import Variant
+from tests.commands import clean_env, in_project
 
 # Words that belong to another framework's project; a project without one imports neither.
 OTHER_FRAMEWORKS = {
@@ -238,33 +237,3 @@ def test_the_readme_command_serves_the_app(project: Path, variant: Variant, tmp_
             created = response.status
     assert ready == 200
     assert created == 201
-
-
-@pytest.mark.parametrize("framework", ["fastapi", "litestar"])
-@pytest.mark.parametrize("engine", engine_choices())
-def test_ruff_clean_with_a_40_character_package_name(
-    tmp_path: Path, engine: str, framework: str
-) -> None:
-    """The app, its tests, README commands and compose carry the package name: no line may
-    overflow at the validator's limit. Lint only, no install (as tests/test_longest_names.py)."""
-    longest = "customer_relationship_management_service"
-    assert len(longest) == 40
-    project = tmp_path / "project"
-    answers = data_args(
-        project_name="CRM", package_name=longest, engine=engine, framework=framework
-    )
-    copier(
-        TEMPLATE_ROOT,
-        "copy",
-        "--trust",
-        "--defaults",
-        "--skip-tasks",
-        "--vcs-ref",
-        "HEAD",
-        *answers,
-        str(TEMPLATE_ROOT),
-        str(project),
-    )
-    ruff = str(Path(sys.executable).parent / "ruff")
-    run([ruff, "check", "--no-cache", "."], project)
-    run([ruff, "format", "--no-cache", "--check", "."], project)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.rendering import TEMPLATE_ROOT
+from tests.template_config import TEMPLATE_ROOT
 
 HOOK = TEMPLATE_ROOT / "hooks" / "post_copy.py"
 MINIMAL_PYPROJECT = '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.11"\n'

@@ -12,18 +12,23 @@ import pytest
 
 from tests.commands import run, tool
 from tests.copier_cli import copier, data_args
-from tests.template_config import TEMPLATE_ROOT, engine_choices
+from tests.template_config import TEMPLATE_ROOT, engine_choices, framework_choices
 
 LONGEST = "customer_relationship_management_service"  # 40 characters
 
 
+# Every engine, and every framework on every engine: the app, its tests, README commands and
+# compose carry the package name too.
+@pytest.mark.parametrize("framework", framework_choices())
 @pytest.mark.parametrize("engine", engine_choices())
 def test_every_file_passes_ruff_with_a_40_character_package_name(
-    tmp_path: Path, engine: str
+    tmp_path: Path, engine: str, framework: str
 ) -> None:
     assert len(LONGEST) == 40
     project = tmp_path / "project"
-    answers = data_args(project_name="CRM", package_name=LONGEST, engine=engine)
+    answers = data_args(
+        project_name="CRM", package_name=LONGEST, engine=engine, framework=framework
+    )
     copier(
         TEMPLATE_ROOT,
         "copy",

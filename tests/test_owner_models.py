@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import Variant, clean_env, in_project
+from tests.answer_sets import Variant
+from tests.commands import clean_env, in_project
 
 pytestmark = pytest.mark.engines("aiosqlite")
 

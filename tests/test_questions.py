@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.rendering import TEMPLATE_ROOT
-from tests.template_repo import copier, data_args
+from tests.copier_cli import copier, data_args
+from tests.template_config import TEMPLATE_ROOT
 
 
 def copier_copy(destination: Path, **answers: str) -> subprocess.CompletedProcess[str]:

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from includes.generate_reserved_names import variants
-from tests.rendering import TEMPLATE_ROOT
-from tests.template_repo import copier, data_args
+from tests.copier_cli import copier, data_args
+from tests.template_config import TEMPLATE_ROOT
 
 RESERVED = set(
     yaml.safe_load((TEMPLATE_ROOT / "includes" / "reserved_names.yml").read_text())[

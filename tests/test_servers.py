@@ -19,7 +19,8 @@ import psycopg
 import pytest
 
 from tests import servers
-from tests.rendering import VARIANTS, in_project, run
+from tests.answer_sets import VARIANTS
+from tests.commands import in_project, run
 
 Provider = Callable[..., AbstractContextManager[servers.Server]]
 

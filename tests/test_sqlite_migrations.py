@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.rendering import Variant, clean_env, in_project, run
+from tests.answer_sets import Variant
+from tests.commands import clean_env, in_project, run
 
 SCHEME = {"aiosqlite": "sqlite+aiosqlite", "dialect": "{package}+async"}
 
@@ -28,9 +29,9 @@ def owners_copy(project: Path, destination: Path) -> Path:
 
 
 def edit_models(project: Path, package: str, old: str, new: str) -> None:
-    models = project / "src" / package / "models.py"
+    models = project / "src" / package / "models" / "catalog.py"
     text = models.read_text()
-    assert old in text, f"{old!r} is no longer in models.py"
+    assert old in text, f"{old!r} is no longer in models/catalog.py"
     models.write_text(text.replace(old, new, 1))
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests import postgres
-from tests.rendering import Variant, clean_env, in_project, run
+from tests.answer_sets import Variant
+from tests.commands import clean_env, in_project, run
 
 # A test that holds its run open (its databases created) until the run is stopped.
 HOLDING_TEST = """
