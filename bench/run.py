@@ -137,10 +137,10 @@ def measure_isolation(
     for nodeid, phases in recorded["tests"].items():
         module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_03_savepoint.py
         by_mode.setdefault(module.removesuffix(".py").split("_", 2)[2], []).append(phases)
-    for mode, tests in by_mode.items():
+    for mode in MODES:
         # The first test of each mode pays its module's setup (the first of all: the engine and
-        # the migrations); the last test of the run pays the session's teardown.
-        tests = tests[1:-1] if mode == last_mode else tests[1:]
+        # the migrations); the last pays its module's teardown (the last of all: the session's).
+        tests = by_mode[mode][1:-1]
         if not tests:
             raise BenchError(f"--n {n} leaves no test to measure in mode {mode}: use --n 3 or more")
         figures.per_test_ms[mode] = {

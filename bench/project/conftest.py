@@ -127,7 +127,7 @@ class Scratch:
 
     async def create(self, purpose: str, template: str | None = None) -> str:
         """An empty database, or a copy of `template` (a URL `create` returned)."""
-        name = f"{self.main.database}_{purpose}_{uuid.uuid4().hex[:6]}"
+        name = f"{Path(str(self.main.database)).stem}_{purpose}_{uuid.uuid4().hex[:6]}"
         if self.server:
             copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
             await self.execute(f'CREATE DATABASE "{name}"{copy}')
