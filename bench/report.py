@@ -3,8 +3,10 @@ target met or missed."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -136,8 +138,11 @@ def isolation_table(figures: IsolationFigures) -> list[str]:
         "",
         f"N = {figures.n} tests per mode, {figures.n_big} on the 40-table schema; the first and "
         "last of each mode are not counted. Milliseconds per test"
-        + ("; round trips to the server per test (median), counted in the run." if round_trips
-           else "."),
+        + (
+            "; round trips to the server per test (median), counted in the run."
+            if round_trips
+            else "."
+        ),
         "",
         "| mode | tests | mean | median | setup / call / teardown (median) | "
         "**above floor, median** | cost above floor vs the savepoint tier, same schema |"
@@ -168,13 +173,12 @@ def summary_table(results: Results) -> list[str]:
     lines = [
         "| engine | isolation's own cost: savepoint minus no isolation (ms) | its round trips "
         "| clone tier per test (ms) | create_all/drop_all / savepoint, 2 tables "
-        "| create_all/drop_all / savepoint, 40 tables | TRUNCATE or DELETE / savepoint, 40 tables |",
+        "| create_all/drop_all / savepoint, 40 tables "
+        "| TRUNCATE or DELETE / savepoint, 40 tables |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for figures in results.isolation:
-        trips = (
-            f"{isolation_own_round_trips(figures):g}" if counts_round_trips(figures) else "-"
-        )
+        trips = f"{isolation_own_round_trips(figures):g}" if counts_round_trips(figures) else "-"
         lines.append(
             f"| {figures.engine} | {ms(isolation_own_ms(figures))} | {trips} "
             f"| {ms(median(figures, 'clone'))} "
@@ -356,3 +360,48 @@ def render(
     if NOTES.exists():
         out += [NOTES.read_text().rstrip(), ""]
     return "\n".join(out)
+
+
+@dataclass
+class RunRecord:
+    """One run: its figures and the machine's state, as run.py leaves them in results.json."""
+
+    results: Results
+    machine_at_start: dict[str, str]
+    machine: dict[str, str]
+    command: str
+    started: str  # ISO 8601, UTC
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunRecord:
+        record = json.loads(text)
+        results = record.pop("results")
+        isolation = [IsolationFigures(**figures) for figures in results.pop("isolation")]
+        return cls(Results(**results, isolation=isolation), **record)
+
+
+def render_record(record: RunRecord) -> str:
+    return render(
+        record.results,
+        machine_at_start=record.machine_at_start,
+        machine=record.machine,
+        command=record.command,
+        started=datetime.fromisoformat(record.started),
+    )
+
+
+def main() -> None:
+    """Render BENCHMARKS.md again from a run's results.json (e.g. after editing NOTES.md)."""
+    root = Path(__file__).resolve().parents[1]
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("results", type=Path, nargs="?", default=root / "bench/out/results.json")
+    parser.add_argument("--out", type=Path, default=root / "BENCHMARKS.md")
+    args = parser.parse_args()
+    args.out.write_text(render_record(RunRecord.from_json(args.results.read_text())))
+
+
+if __name__ == "__main__":
+    main()

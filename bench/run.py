@@ -297,11 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     for engine in dict.fromkeys([default_engine, *engines]):
         results.versions.update(project_versions(projects[engine]))
     command = "uv run python bench/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
-    args.out.write_text(
-        report.render(
-            results, machine_at_start=at_start, machine=machine(), command=command, started=started
-        )
-    )
+    run_record = report.RunRecord(results, at_start, machine(), command, started.isoformat())
+    # The run's figures, kept: `python bench/report.py` renders BENCHMARKS.md again from them
+    # (after an edit to NOTES.md) without measuring anything again.
+    (work / "results.json").write_text(run_record.to_json())
+    args.out.write_text(report.render_record(run_record))
     step(f"wrote {args.out}")
     return 0
 

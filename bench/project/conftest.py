@@ -239,4 +239,3 @@ async def big_tables(engine: AsyncEngine) -> None:
     """The 38 tables beyond the example's, in the test database (author and book exist)."""
     async with engine.begin() as connection:
         await connection.run_sync(BIG.create_all)
-

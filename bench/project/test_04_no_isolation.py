@@ -16,7 +16,9 @@ from .conftest import N, Scratch, Settings, create_tables, db, insert_and_commit
 
 
 @pytest.fixture(scope="module")
-async def no_isolation_engine(scratch: Scratch, engine_options: dict[str, Any]) -> AsyncIterator[Any]:
+async def no_isolation_engine(
+    scratch: Scratch, engine_options: dict[str, Any]
+) -> AsyncIterator[Any]:
     url = await scratch.create("noiso")
     if scratch.server:
         await scratch.execute(
