@@ -31,6 +31,10 @@ MODE_NAMES = {
         "no isolation: the same body, rows left behind, commits not waiting for the disk",
         "savepoint",
     ),
+    "no_isolation_durable": (
+        "no isolation, every commit waiting for the disk (the database's defaults)",
+        "savepoint",
+    ),
     "clone": ("{clone}", "savepoint"),
     "truncate": ("{cleanup} of the 2 example tables after each test", "savepoint"),
     "create_drop": ("`create_all` / `drop_all` of the 2 example tables per test", "savepoint"),

@@ -17,6 +17,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,6 +35,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
     func,
     make_url,
 )
@@ -160,6 +162,33 @@ async def scratch(database_url: str) -> AsyncIterator[Scratch]:
     databases = Scratch(database_url)
     yield databases
     await databases.drop_all()
+
+
+@asynccontextmanager
+async def no_isolation_engine(
+    scratch: Scratch, engine_options: dict[str, Any], *, durable: bool
+) -> AsyncIterator[AsyncEngine]:
+    """The application's engine (with the test engine's options) on a database of its own,
+    migrated like the test database; unless `durable`, its commits do not wait for the disk."""
+    url = await scratch.create("durable" if durable else "nosync")
+    if scratch.server and not durable:
+        await scratch.execute(
+            f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off'
+        )
+    await create_tables(url, db.Base.metadata)
+    engine = db.make_engine(Settings(database_url=url), **engine_options)
+    if not scratch.server and not durable:
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def no_fsync(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.close()
+
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 async def create_tables(url: str, metadata: MetaData) -> None:

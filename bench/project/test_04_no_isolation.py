@@ -10,37 +10,19 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, make_url
 
-from .conftest import N, Scratch, Settings, create_tables, db, insert_and_commit
+from .conftest import N, Scratch, db, insert_and_commit, no_isolation_engine
 
 
 @pytest.fixture(scope="module")
-async def no_isolation_engine(
-    scratch: Scratch, engine_options: dict[str, Any]
-) -> AsyncIterator[Any]:
-    url = await scratch.create("noiso")
-    if scratch.server:
-        await scratch.execute(
-            f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off'
-        )
-    await create_tables(url, db.Base.metadata)
-    engine = db.make_engine(Settings(database_url=url), **engine_options)
-    if not scratch.server:
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def no_fsync(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA synchronous = OFF")
-            cursor.close()
-
-    yield engine
-    await engine.dispose()
+async def engine_of_its_own(scratch: Scratch, engine_options: dict[str, Any]) -> AsyncIterator[Any]:
+    async with no_isolation_engine(scratch, engine_options, durable=False) as engine:
+        yield engine
 
 
 @pytest.fixture
-async def session(no_isolation_engine: Any) -> AsyncIterator[Any]:
-    async with db.make_session_factory(no_isolation_engine)() as session:
+async def session(engine_of_its_own: Any) -> AsyncIterator[Any]:
+    async with db.make_session_factory(engine_of_its_own)() as session:
         yield session
 
 
