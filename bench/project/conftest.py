@@ -44,7 +44,7 @@ from sqlalchemy.pool import NullPool
 
 PACKAGE = os.environ["BENCH_PACKAGE"]
 N = int(os.environ["BENCH_N"])
-# The modes whose every test builds or empties 40 tables take fewer tests.
+# The modes whose every test builds, empties or copies a whole schema take fewer tests.
 N_BIG = int(os.environ.get("BENCH_N_BIG", N))
 BIG_TABLES = 40
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import RENDERED_CLONE, N, Scratch, Settings, create_tables, db, insert_and_commit
+from .conftest import N_BIG, RENDERED_CLONE, Scratch, Settings, create_tables, db, insert_and_commit
 
 if RENDERED_CLONE:
 
@@ -38,7 +38,7 @@ else:
             await scratch.drop(url)
 
 
-@pytest.mark.parametrize("i", range(N))
+@pytest.mark.parametrize("i", range(N_BIG))
 async def test_insert_and_commit(clone_session_factory: Any, i: int) -> None:
     async with clone_session_factory() as session:
         await insert_and_commit(session)
