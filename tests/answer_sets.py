@@ -37,6 +37,10 @@ class Variant:
     def uses_postgresql(self) -> bool:
         return self.engine in {"asyncpg", "psycopg"}
 
+    @property
+    def uses_mysql(self) -> bool:
+        return self.engine == "asyncmy"
+
 
 def rendered(name: str, **answers: object) -> Variant:
     """A set that varies text only: rendered and linted."""
@@ -58,6 +62,7 @@ VARIANTS = [
     Variant(
         "psycopg-pgbouncer", {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True}
     ),
+    Variant("asyncmy", {"project_name": "Stock Keeper", "engine": "asyncmy"}),
     # Each framework on SQLite and on PostgreSQL: pairwise over engines, not their product.
     Variant(
         "fastapi-psycopg",
@@ -70,6 +75,10 @@ VARIANTS = [
     Variant(
         "litestar-dialect",
         {"project_name": "Archive Desk", "engine": "dialect", "framework": "litestar"},
+    ),
+    Variant(
+        "fastapi-asyncmy",
+        {"project_name": "Stock Front", "engine": "asyncmy", "framework": "fastapi"},
     ),
     Variant("fastapi-sqlite", {"project_name": "Shop Front", "framework": "fastapi"}),
     Variant("sqlite-default", {"project_name": "My Service"}),

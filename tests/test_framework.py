@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import postgres
+from tests import mysql, postgres
 from tests.rendering import TEMPLATE_ROOT, Variant, clean_env, in_project, run
 from tests.template_repo import copier, data_args, engine_choices
 
@@ -175,6 +175,10 @@ def database_for(project: Path, variant: Variant, tmp_path: Path) -> Iterator[st
         server = clean_env()["TEST_DATABASE_URL"]
         with postgres.scratch_database(server, f"{variant.package_name[:30]}_serve") as url:
             yield postgres.with_driver(url, variant.engine)
+    elif variant.uses_mysql:
+        server = clean_env()["TEST_DATABASE_URL"]
+        with mysql.scratch_database(server, f"{variant.package_name[:30]}_serve") as url:
+            yield mysql.with_driver(url, variant.engine)
     else:
         scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
         yield f"{scheme[variant.engine]}:///{tmp_path / 'served.db'}"

@@ -73,7 +73,8 @@ def owner_edits(project: Path, files: dict[str, str]) -> Iterator[None]:
     """Write the owner's files into the (shared) rendered project; afterwards restore what was
     there, and remove what did not exist, revisions made in between included."""
     versions = project / "migrations" / "versions"
-    revisions_before = set(versions.iterdir())
+    # Revision files only: the project's own runs also leave a __pycache__ folder there.
+    revisions_before = set(versions.glob("*.py"))
     before = {
         path: (project / path).read_text() if (project / path).exists() else None for path in files
     }
@@ -87,7 +88,7 @@ def owner_edits(project: Path, files: dict[str, str]) -> Iterator[None]:
                 (project / path).unlink()
             else:
                 (project / path).write_text(text)
-        for revision in set(versions.iterdir()) - revisions_before:
+        for revision in set(versions.glob("*.py")) - revisions_before:
             revision.unlink()
 
 

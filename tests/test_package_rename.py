@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.template_repo import (
+from tests.copier_cli import (
     commit_all,
     copier,
     data_args,

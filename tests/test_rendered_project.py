@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import postgres
+from tests import mysql, postgres
 from tests.answer_sets import Variant
 from tests.commands import assert_all_passed, clean_env, in_project, run, tool
 from tests.copier_cli import files_of
@@ -48,15 +48,17 @@ def test_no_template_leftovers(project: Path) -> None:
 
 # Words that belong to one engine only, and may appear in no other engine's project.
 ENGINE_WORDS = {
-    "aiosqlite": re.compile(r"postgres|asyncpg|psycopg|pgbouncer", re.IGNORECASE),
-    "asyncpg": re.compile(r"sqlite|psycopg", re.IGNORECASE),
-    "psycopg": re.compile(r"sqlite|asyncpg", re.IGNORECASE),
+    "aiosqlite": re.compile(r"postgres|asyncpg|psycopg|pgbouncer|mysql|mariadb", re.IGNORECASE),
+    "asyncpg": re.compile(r"sqlite|psycopg|mysql|mariadb", re.IGNORECASE),
+    "psycopg": re.compile(r"sqlite|asyncpg|mysql|mariadb", re.IGNORECASE),
     # The dialect speaks SQLite's SQL through sqlite3: no aiosqlite URL, dependency or import
     # (its docstrings may point at SQLAlchemy's aiosqlite dialect, the model it follows).
     "dialect": re.compile(
-        r"sqlite\+aiosqlite|\[aiosqlite\]|import aiosqlite|postgres|asyncpg|psycopg|pgbouncer",
+        r"sqlite\+aiosqlite|\[aiosqlite\]|import aiosqlite|postgres|asyncpg|psycopg|pgbouncer"
+        r"|mysql|mariadb",
         re.IGNORECASE,
     ),
+    "asyncmy": re.compile(r"sqlite|postgres|asyncpg|psycopg|pgbouncer|aiomysql", re.IGNORECASE),
 }
 PGBOUNCER_ONLY = re.compile(r"pgbouncer|SET LOCAL|prepared_statement", re.IGNORECASE)
 
@@ -95,10 +97,13 @@ def test_mypy_strict_passes(project: Path) -> None:
 
 def assert_no_test_database_left(variant: Variant) -> None:
     """The rendered conftest names its databases `<package>_test_...` and drops them all."""
+    prefix = f"{variant.package_name[:30]}_test_"
     if variant.uses_postgresql:
-        prefix = f"{variant.package_name[:30]}_test_"
         server = clean_env()["TEST_DATABASE_URL"]
         assert postgres.databases_starting_with(server, prefix) == []
+    if variant.uses_mysql:
+        server = clean_env()["TEST_DATABASE_URL"]
+        assert mysql.databases_starting_with(server, prefix) == []
 
 
 # Once, on two workers: the rendered pyproject sets `filterwarnings = error`, and the summary
@@ -109,7 +114,7 @@ def test_own_test_suite_passes_on_two_workers(project: Path, variant: Variant) -
     assert_no_test_database_left(variant)
 
 
-@pytest.mark.engines("asyncpg", "psycopg")
+@pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
 def test_a_failed_run_leaves_no_database_behind(project: Path, variant: Variant) -> None:
     failing = project / "tests" / "test_failing_on_purpose.py"
     failing.write_text(
@@ -148,6 +153,17 @@ def test_compose_file_runs_postgres_with_a_health_check(project: Path) -> None:
     run([tool("check-jsonschema"), *schema], project)
 
 
+@pytest.mark.engines("asyncmy")
+def test_compose_file_runs_mariadb_with_a_health_check(project: Path) -> None:
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    service = compose["services"]["mariadb"]
+    assert service["image"].startswith("mariadb:")
+    assert "healthcheck.sh" in service["healthcheck"]["test"]
+    assert "127.0.0.1:3306:3306" in service["ports"]
+    schema = ["--builtin-schema", "vendor.compose-spec", "compose.yaml"]
+    run([tool("check-jsonschema"), *schema], project)
+
+
 def test_alembic_cli_upgrades_checks_and_downgrades(
     project: Path, variant: Variant, tmp_path: Path
 ) -> None:
@@ -155,6 +171,10 @@ def test_alembic_cli_upgrades_checks_and_downgrades(
         server = clean_env()["TEST_DATABASE_URL"]
         with postgres.scratch_database(server, f"{variant.package_name[:30]}_cli") as url:
             run_alembic_cli(project, postgres.with_driver(url, variant.engine))
+    elif variant.uses_mysql:
+        server = clean_env()["TEST_DATABASE_URL"]
+        with mysql.scratch_database(server, f"{variant.package_name[:30]}_cli") as url:
+            run_alembic_cli(project, mysql.with_driver(url, variant.engine))
     else:
         scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
         run_alembic_cli(project, f"{scheme[variant.engine]}:///{tmp_path / 'cli.db'}")

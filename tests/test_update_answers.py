@@ -9,6 +9,7 @@ import yaml
 
 from tests.commands import assert_all_passed, in_project, run
 from tests.copier_cli import commit_all, conflict_leftovers, copier, data_args, git
+from tests.servers import server_fixture
 from tests.template_config import default_engine, engine_choices, is_owner_owned
 from tests.updates import PACKAGE, changed_paths, render, snapshot, update
 
@@ -36,8 +37,14 @@ def test_changing_the_description_rerenders_what_shows_it(template: Path, tmp_pa
 # From the default engine to each other engine copier.yml offers.
 @pytest.mark.parametrize("engine", [e for e in engine_choices() if e != default_engine()])
 def test_switching_engine_gives_the_project_a_fresh_render_would(
-    template: Path, tmp_path: Path, engine: str
+    template: Path,
+    tmp_path: Path,
+    engine: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if fixture := server_fixture({"engine": engine}):  # the suite below runs on its server
+        monkeypatch.setenv("TEST_DATABASE_URL", request.getfixturevalue(fixture))
     project = render(template, tmp_path / "project")
     original = snapshot(project)
     fresh = render(template, tmp_path / "fresh", engine=engine)

@@ -1,0 +1,44 @@
+"""No password in anything a rendered PostgreSQL project's suite prints when it cannot log in.
+
+The local server trusts 127.0.0.1 (any password passes for an existing role), so a wrong password
+cannot be provoked there: the URL names a role that does not exist, with a password, which the
+server refuses the way it refuses a wrong password (SQLSTATE class 28).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from tests.answer_sets import Variant
+from tests.commands import clean_env, in_project
+
+# A role that does not exist, and the words the server refuses it with.
+REFUSED = {
+    "postgresql": (
+        "postgresql://no_such_role:{}@127.0.0.1:5432/postgres",
+        'role "no_such_role" does not exist',
+    ),
+    "mysql": (
+        "mysql://no_such_role:{}@127.0.0.1:3306/test",
+        "Access denied for user 'no_such_role'",
+    ),
+}
+
+
+@pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
+def test_a_refused_login_prints_no_password(project: Path, variant: Variant) -> None:
+    password = f"pw-{secrets.token_hex(8)}"
+    url, refusal = REFUSED["mysql" if variant.uses_mysql else "postgresql"]
+    url = url.format(password)
+    env = clean_env(TEST_DATABASE_URL=url, DATABASE_URL=url)
+
+    result = in_project(project, "pytest", "-p", "no:cacheprovider", env=env, check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "cannot log into" in output or "cannot connect to" in output, output[-2000:]
+    assert refusal in output, output[-2000:]
+    assert password not in output

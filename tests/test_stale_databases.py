@@ -1,0 +1,105 @@
+"""A rendered PostgreSQL suite killed with SIGKILL leaves test databases behind; the next run
+drops them, and leaves alone those of a run still in progress."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests import postgres
+from tests.rendering import Variant, clean_env, in_project, run
+
+# A test that holds its run open (its databases created) until the run is stopped.
+HOLDING_TEST = """
+import asyncio
+import os
+from pathlib import Path
+
+
+async def test_hold(database_url: str) -> None:
+    Path(os.environ["HOLD_FILE"]).write_text(database_url)
+    await asyncio.sleep(600)
+"""
+
+
+def copy_with_holding_test(project: Path, destination: Path) -> Path:
+    """The session's rendered project is shared by other tests: this one edits a copy."""
+    shutil.copytree(project, destination, ignore=shutil.ignore_patterns(".venv", ".*_cache"))
+    run(["uv", "sync", "--locked", "--quiet"], destination)
+    (destination / "tests" / "test_hold.py").write_text(HOLDING_TEST)
+    return destination
+
+
+@contextmanager
+def holding_run(
+    project: Path, hold_file: Path, server_url: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A run of the rendered suite that has created its databases and waits; yields its process.
+
+    The project's own Python, not `uv run`: a signal must reach pytest itself.
+    """
+    env = clean_env(TEST_DATABASE_URL=server_url, HOLD_FILE=str(hold_file))
+    args = [".venv/bin/python", "-m", "pytest", "-p", "no:cacheprovider", "-n", "0"]
+    log = hold_file.with_suffix(".log")
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*args, "tests/test_hold.py"], cwd=project, env=env, stdout=output, stderr=output
+        )
+    try:
+        deadline = time.monotonic() + 120  # a liveness bound, not a speed figure
+        while not hold_file.exists():
+            assert process.poll() is None, f"the holding run ended early:\n{log.read_text()}"
+            assert time.monotonic() < deadline, "the holding run never created its database"
+            time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def database_of(hold_file: Path) -> str:
+    return hold_file.read_text().rsplit("/", 1)[1]
+
+
+@pytest.mark.engines("asyncpg", "psycopg")
+def test_the_next_run_drops_a_killed_runs_databases_only(
+    project: Path, variant: Variant, tmp_path: Path
+) -> None:
+    server = clean_env()["TEST_DATABASE_URL"]
+    copy = copy_with_holding_test(project, tmp_path / "project")
+    killed_file, alive_file = tmp_path / "killed", tmp_path / "alive"
+    prefix = f"{variant.package_name[:30]}_test_"
+
+    with holding_run(copy, killed_file, server) as killed:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    killed_database = database_of(killed_file)
+    assert killed_database in postgres.databases_starting_with(server, prefix), "nothing was left"
+
+    with holding_run(copy, alive_file, server) as alive:
+        alive_database = database_of(alive_file)
+        in_project(
+            copy,
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--deselect",
+            "tests/test_hold.py",
+            env=clean_env(TEST_DATABASE_URL=server),
+        )
+
+        left = postgres.databases_starting_with(server, prefix)
+        assert killed_database not in left, "the killed run's database was not dropped"
+        assert alive_database in left, "the database of a run in progress was dropped"
+
+        alive.send_signal(signal.SIGINT)  # pytest's own teardown drops its databases
+        alive.wait(timeout=60)
+    assert alive_database not in postgres.databases_starting_with(server, prefix)
