@@ -2,11 +2,13 @@
 
     uv run python bench/run.py [--n 200] [--engines aiosqlite,asyncpg,...] [--out BENCHMARKS.md]
 
-1. Test isolation: N tests that each insert and commit a few rows, under the rendered conftest's
-   SAVEPOINT isolation, against the same tests with TRUNCATE/DELETE per test and with
-   create_all/drop_all per test, and against N empty async tests (the floor; and the floor plus
-   one empty async fixture). One pytest run per engine holds every mode, so they share one
-   engine and one event loop. Per-test times are pytest's own (setup + call + teardown).
+1. Test isolation, per engine, in one pytest run that holds every mode (one engine, one event
+   loop; per-test times are pytest's own, setup + call + teardown): the same test body (insert
+   and commit a few rows) under the rendered conftest's SAVEPOINT tier, with no isolation at all
+   (its own database, commits not waiting for the disk), under the clone tier (a database copied
+   per test; the rendered conftest's `own_database` once it has one), with TRUNCATE/DELETE and
+   with create_all/drop_all per test; the last three on the example schema and on a generated
+   40-table one; and N empty async tests (the floor; and the floor plus one async fixture).
 2. From nothing to green: `copier copy` per engine; then, for the default engine, `uv sync` with a
    warm cache and the rendered suite (`uv run pytest`).
 3. The unit of work's overhead (asyncpg): loading one row by primary key through `unit_of_work`,
@@ -45,8 +47,10 @@ from tests.template_config import engine_choices  # noqa: E402
 
 PROJECT_FILES = Path(__file__).resolve().parent / "project"
 PACKAGE = "my_service"
-# The order of bench/project/test_*.py.
-MODES = ("floor", "async_fixture", "savepoint", "delete", "create_drop")
+# bench/project/test_NN_<mode>.py, in the order they run.
+MODES = tuple(
+    path.stem.split("_", 2)[2] for path in sorted(PROJECT_FILES.glob("test_[0-9][0-9]_*.py"))
+)
 SERVER_ENGINES = {"asyncpg", "psycopg"}
 BENCHMARKED_ENGINES = ("aiosqlite", "dialect", "asyncpg", "psycopg")
 
@@ -102,6 +106,11 @@ def database_env(engine: str, postgres_url: str) -> dict[str, str]:
     return {"TEST_DATABASE_URL": postgres_url} if engine in SERVER_ENGINES else {}
 
 
+def big_n(n: int) -> int:
+    """Tests per mode on the 40-table schema: each builds or empties 40 tables, so fewer."""
+    return max(3, n // 4)
+
+
 def measure_isolation(
     engine: str, project: Path, n: int, work: Path, postgres_url: str
 ) -> IsolationFigures:
@@ -116,22 +125,22 @@ def measure_isolation(
     timings = work / f"isolation-{engine}.json"
     in_project(
         project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider",
-        BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_TIMINGS=str(timings),
+        BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_N_BIG=str(big_n(n)),
+        BENCH_TIMINGS=str(timings),
         **database_env(engine, postgres_url),
     )  # fmt: skip
-    # As bench/project/test_4_delete.py decides it, by the database behind the engine.
+    # As bench/project/conftest.py's empty_tables decides it, by the database behind the engine.
     cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if engine in SERVER_ENGINES else "DELETE"
-    figures = IsolationFigures(engine, n, cleanup)
+    recorded = json.loads(timings.read_text())
+    figures = IsolationFigures(engine, n, cleanup, big_n(n), recorded["info"]["rendered_clone"])
     by_mode: dict[str, list[dict[str, float]]] = {}
-    for nodeid, phases in json.loads(timings.read_text()).items():
-        module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_3_savepoint.py
-        mode = MODES[int(module.split("_")[1]) - 1]
-        by_mode.setdefault(mode, []).append(phases)
-    last_mode = MODES[-1]
-    for mode, tests in by_mode.items():
+    for nodeid, phases in recorded["tests"].items():
+        module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_03_savepoint.py
+        by_mode.setdefault(module.removesuffix(".py").split("_", 2)[2], []).append(phases)
+    for mode in MODES:
         # The first test of each mode pays its module's setup (the first of all: the engine and
-        # the migrations); the last test of the run pays the session's teardown.
-        tests = tests[1:-1] if mode == last_mode else tests[1:]
+        # the migrations); the last pays its module's teardown (the last of all: the session's).
+        tests = by_mode[mode][1:-1]
         if not tests:
             raise BenchError(f"--n {n} leaves no test to measure in mode {mode}: use --n 3 or more")
         figures.per_test_ms[mode] = {
@@ -288,11 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     for engine in dict.fromkeys([default_engine, *engines]):
         results.versions.update(project_versions(projects[engine]))
     command = "uv run python bench/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
-    args.out.write_text(
-        report.render(
-            results, machine_at_start=at_start, machine=machine(), command=command, started=started
-        )
-    )
+    run_record = report.RunRecord(results, at_start, machine(), command, started.isoformat())
+    # The run's figures, kept: `python bench/report.py` renders BENCHMARKS.md again from them
+    # (after an edit to NOTES.md) without measuring anything again.
+    (work / "results.json").write_text(run_record.to_json())
+    args.out.write_text(report.render_record(run_record))
     step(f"wrote {args.out}")
     return 0
 

@@ -45,18 +45,33 @@ def test_bench_script_writes_every_figure(tmp_path: Path, request: pytest.Fixtur
     ):
         assert heading in report
     assert re.search(r"^\| 2\. nothing to green, aiosqlite \| < 20 s \| [\d.]+ s \|", report, re.M)
-    # Figure 1 for every engine measured: the five modes, each with a figure.
+    # Figure 1 for every engine measured: every mode, each with a figure; and the summary.
+    modes = len(list((TEMPLATE_ROOT / "bench" / "project").glob("test_[0-9][0-9]_*.py")))
     for engine in re.findall(r"^#### (\S+)$", report, re.M):
         section = report.split(f"#### {engine}\n", 1)[1].split("\n#", 1)[0]
         rows = [line for line in section.splitlines() if re.match(r"\| \S", line)][1:]
-        assert len(rows) == 5, section
-        assert all(re.search(r"\| [\d.]+ \| [\d.]+ \|", row) for row in rows), section
+        assert len(rows) == modes, section
+        assert all(re.search(r"\| \d+ \| [\d.]+ \| [\d.]+ \|", row) for row in rows), section
+        assert re.search(rf"^\| {engine} \| -?[\d.]+ \| ", report, re.M), engine
+        assert re.search(
+            rf"^\| 1\. create_all/drop_all / savepoint, 40 tables, {engine} \| >= 10x "
+            r"\| [\d.]+x \|",
+            report,
+            re.M,
+        )
     # Figure 2 renders every engine copier offers; figure 1 measures those asked for.
     copied = re.findall(r"^\| (\w+) \| [\d.]+ \|$", report.split("## 2.", 1)[1], re.M)
     assert copied == engine_choices()
     for engine in engines:
         assert f"#### {engine}\n" in report
     if "asyncpg" in engines:
-        assert re.search(
-            r"^\| 3\. unit of work / raw asyncpg pool \| >= 0\.4 \| [\d.]+ \|", report, re.M
-        )
+        for target in (
+            r"1\. savepoint isolation's own cost \(savepoint minus no isolation\), asyncpg \| "
+            r"<= 1\.0 ms and <= 2 round trips per test \| -?[\d.]+ ms, -?[\d.]+ round trips",
+            r"1\. clone tier per test, asyncpg \| < 50 ms \| [\d.]+ ms",
+            r"3\. unit of work \+ get / raw asyncpg pool \(median of rounds\) "
+            r"\| >= 0\.3 \| [\d.]+ \|",
+            r"3\. unit of work \+ get, rendered engine / pre-ping \(median of rounds\) "
+            r"\| >= 1\.3x \| [\d.]+x",
+        ):
+            assert re.search(rf"^\| {target}", report, re.M), target

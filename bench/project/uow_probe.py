@@ -69,6 +69,7 @@ async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[st
     per_round = ops // rounds
     names = list(paths)
     round_ratios = []
+    round_speedups = []  # the rendered default's rate over today's pre-ping, per round
     for round_number in range(rounds):
         shift = round_number % len(names)
         round_elapsed = {}
@@ -80,12 +81,16 @@ async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[st
             round_elapsed[name] = time.perf_counter() - start
             elapsed[name] += round_elapsed[name]
         round_ratios.append(round_elapsed["raw_pool"] / round_elapsed["unit_of_work"])
+        round_speedups.append(
+            round_elapsed["unit_of_work_pre_ping"] / round_elapsed["unit_of_work"]
+        )
     total_ops = per_round * rounds
     return {
         "ops": total_ops,
         "rounds": rounds,
         "ops_per_second": {name: total_ops / seconds for name, seconds in elapsed.items()},
         "round_ratios": round_ratios,
+        "round_speedups": round_speedups,
     }
 
 
@@ -100,16 +105,22 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
     engine: AsyncEngine = db.make_engine(
         settings_module.Settings(database_url=url.render_as_string(hide_password=False))
     )
-    no_ping = db.make_engine(
-        settings_module.Settings(database_url=url.render_as_string(hide_password=False)),
-        pool_pre_ping=False,
-    )
+    settings = settings_module.Settings(database_url=url.render_as_string(hide_password=False))
+    # Main before the liveness check: SQLAlchemy's pre-ping at every checkout (on top of the
+    # rendered engine's own check, which costs no round trip for a connection used recently).
+    pre_ping = db.make_engine(settings, pool_pre_ping=True)
+    # No liveness check at all: no pre-ping, and none of the engine's own checkout listeners.
+    no_check = db.make_engine(settings, pool_pre_ping=False)
+    checkout_listeners = len(no_check.sync_engine.pool.dispatch.checkout)
+    if checkout_listeners:  # an empty collection refuses clear()
+        no_check.sync_engine.pool.dispatch.checkout.clear()
     pool = None
     try:
         async with engine.begin() as connection:
             await connection.run_sync(db.Base.metadata.create_all)
         session_factory = db.make_session_factory(engine)
-        no_ping_factory = db.make_session_factory(no_ping)
+        pre_ping_factory = db.make_session_factory(pre_ping)
+        no_check_factory = db.make_session_factory(no_check)
         async with db.unit_of_work(session_factory) as session:
             author = models.Author(name="Bench author")
             session.add(author)
@@ -141,8 +152,12 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
             async with session_factory() as session:
                 return await session.get(models.Author, pk)
 
-        async def unit_of_work_no_pre_ping() -> object:
-            async with db.unit_of_work(no_ping_factory) as session:
+        async def unit_of_work_no_check() -> object:
+            async with db.unit_of_work(no_check_factory) as session:
+                return await session.get(models.Author, pk)
+
+        async def unit_of_work_pre_ping() -> object:
+            async with db.unit_of_work(pre_ping_factory) as session:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work() -> object:
@@ -155,7 +170,8 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
             "raw_pool_transaction": raw_pool_transaction,
             "core_connection": core_connection,
             "session_get": session_get,
-            "unit_of_work_no_pre_ping": unit_of_work_no_pre_ping,
+            "unit_of_work_no_check": unit_of_work_no_check,
+            "unit_of_work_pre_ping": unit_of_work_pre_ping,
             "unit_of_work": unit_of_work,
         }
         result = await measure(paths, ops, rounds)
@@ -163,12 +179,15 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
         result["server_version"] = await held.fetchval("SHOW server_version")
         await pool.release(held)
         result["pool_pre_ping"] = bool(engine.pool._pre_ping)
+        # The rendered engine's own checkout listeners (a liveness check without a round trip).
+        result["checkout_listeners"] = checkout_listeners
         return result
     finally:
         if pool is not None:
             await pool.close()
         await engine.dispose()
-        await no_ping.dispose()
+        await pre_ping.dispose()
+        await no_check.dispose()
         async with admin.connect() as connection:
             await connection.exec_driver_sql(f'DROP DATABASE "{scratch}" WITH (FORCE)')
         await admin.dispose()

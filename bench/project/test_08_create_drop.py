@@ -9,10 +9,14 @@ from .conftest import N, db, insert_and_commit
 
 
 @pytest.fixture(scope="module")
-async def no_tables_yet(engine: Any) -> None:
-    # The session's engine fixture migrated the database; this mode starts from nothing.
+async def no_tables_yet(engine: Any) -> AsyncIterator[None]:
+    # The session's engine fixture migrated the database; this mode starts from nothing, and
+    # gives the later modes their tables back.
     async with engine.begin() as connection:
         await connection.run_sync(db.Base.metadata.drop_all)
+    yield
+    async with engine.begin() as connection:
+        await connection.run_sync(db.Base.metadata.create_all)
 
 
 @pytest.fixture

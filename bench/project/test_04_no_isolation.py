@@ -1,0 +1,31 @@
+"""The same test body with no isolation at all: the rows stay behind. Subtracted from the
+savepoint tier, it leaves what the isolation itself costs.
+
+A database of its own where a commit does not wait for the disk (PostgreSQL:
+`synchronous_commit = off` for the database; SQLite: `PRAGMA synchronous = OFF`), since the
+savepoint tier never commits: otherwise the disk's flush, not the isolation, would be measured.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from .conftest import N, Scratch, db, insert_and_commit, no_isolation_engine
+
+
+@pytest.fixture(scope="module")
+async def engine_of_its_own(scratch: Scratch, engine_options: dict[str, Any]) -> AsyncIterator[Any]:
+    async with no_isolation_engine(scratch, engine_options, durable=False) as engine:
+        yield engine
+
+
+@pytest.fixture
+async def session(engine_of_its_own: Any) -> AsyncIterator[Any]:
+    async with db.make_session_factory(engine_of_its_own)() as session:
+        yield session
+
+
+@pytest.mark.parametrize("i", range(N))
+async def test_insert_and_commit(session: Any, i: int) -> None:
+    await insert_and_commit(session, name=f"Bench author {i}")
