@@ -1,4 +1,4 @@
-"""A rendered PostgreSQL suite killed with SIGKILL leaves test databases behind; the next run
+"""A rendered server-database suite killed with SIGKILL leaves test databases behind; the next run
 drops them, and leaves alone those of a run still in progress."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import postgres
+from tests import mysql, postgres
 from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project, run
 
@@ -70,11 +70,12 @@ def database_of(hold_file: Path) -> str:
     return hold_file.read_text().rsplit("/", 1)[1]
 
 
-@pytest.mark.engines("asyncpg", "psycopg")
+@pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
 def test_the_next_run_drops_a_killed_runs_databases_only(
     project: Path, variant: Variant, tmp_path: Path
 ) -> None:
     server = clean_env()["TEST_DATABASE_URL"]
+    databases_starting_with = (mysql if variant.uses_mysql else postgres).databases_starting_with
     copy = copy_with_holding_test(project, tmp_path / "project")
     killed_file, alive_file = tmp_path / "killed", tmp_path / "alive"
     prefix = f"{variant.package_name[:30]}_test_"
@@ -83,7 +84,7 @@ def test_the_next_run_drops_a_killed_runs_databases_only(
         killed.send_signal(signal.SIGKILL)
         killed.wait()
     killed_database = database_of(killed_file)
-    assert killed_database in postgres.databases_starting_with(server, prefix), "nothing was left"
+    assert killed_database in databases_starting_with(server, prefix), "nothing was left"
 
     with holding_run(copy, alive_file, server) as alive:
         alive_database = database_of(alive_file)
@@ -97,10 +98,10 @@ def test_the_next_run_drops_a_killed_runs_databases_only(
             env=clean_env(TEST_DATABASE_URL=server),
         )
 
-        left = postgres.databases_starting_with(server, prefix)
+        left = databases_starting_with(server, prefix)
         assert killed_database not in left, "the killed run's database was not dropped"
         assert alive_database in left, "the database of a run in progress was dropped"
 
         alive.send_signal(signal.SIGINT)  # pytest's own teardown drops its databases
         alive.wait(timeout=60)
-    assert alive_database not in postgres.databases_starting_with(server, prefix)
+    assert alive_database not in databases_starting_with(server, prefix)
