@@ -9,30 +9,30 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project
 
-# A role that does not exist, and the words the server refuses it with.
+# The server each kind of answer set is refused by, and the words it refuses with.
 REFUSED = {
-    "postgresql": (
-        "postgresql://no_such_role:{}@127.0.0.1:5432/postgres",
-        'role "no_such_role" does not exist',
-    ),
-    "mysql": (
-        "mysql://no_such_role:{}@127.0.0.1:3306/test",
-        "Access denied for user 'no_such_role'",
-    ),
+    "postgresql": ("postgres_url", 'role "no_such_role" does not exist'),
+    "mysql": ("mariadb_url", "Access denied for user 'no_such_role'"),
 }
 
 
 @pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
-def test_a_refused_login_prints_no_password(project: Path, variant: Variant) -> None:
+def test_a_refused_login_prints_no_password(
+    project: Path, variant: Variant, request: pytest.FixtureRequest
+) -> None:
     password = f"pw-{secrets.token_hex(8)}"
-    url, refusal = REFUSED["mysql" if variant.uses_mysql else "postgresql"]
-    url = url.format(password)
+    server, refusal = REFUSED["mysql" if variant.uses_mysql else "postgresql"]
+    # The test server itself (not PgBouncer, which answers a refused login in its own words),
+    # logged into as a role that does not exist.
+    url = urlsplit(request.getfixturevalue(server))
+    url = url._replace(netloc=f"no_such_role:{password}@{url.hostname}:{url.port}").geturl()
     env = clean_env(TEST_DATABASE_URL=url, DATABASE_URL=url)
 
     result = in_project(project, "pytest", "-p", "no:cacheprovider", env=env, check=False)
