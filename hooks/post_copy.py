@@ -1,6 +1,10 @@
-"""Runs once, after `copier copy`, in the new project: `git init` and `uv lock`.
+"""Runs once, after `copier copy`, in the new project: `git init`, `uv lock`, the first commit.
 
-Both steps are safe to run twice. When a tool is missing, or a step fails, the step is skipped
+The first commit makes the render a state the owner can update from (`copier update` needs a
+clean git tree) and gives `pre-commit run --all-files` files to check (it reads git's index).
+It is made only in the repository this hook created, and only where git knows who is committing.
+
+Every step is safe to run twice. When a tool is missing, or a step fails, the step is skipped
 with a message saying what to run by hand; the rendered project works either way.
 """
 
@@ -16,18 +20,51 @@ def say(message: str) -> None:
     print(f"post-copy: {message}", file=sys.stderr)
 
 
-def init_git(project: Path) -> None:
+FIRST_COMMIT = "git add --all && git commit -m 'First render from the template'"
+
+
+def init_git(project: Path) -> str | None:
+    """`git init`, unless the project is in a repository already; the git command, if it was."""
     git = shutil.which("git")
     if git is None:
         say("git not found: skipped `git init` (copier update needs the project in git).")
-        return
+        return None
     inside = subprocess.run(
         [git, "rev-parse", "--is-inside-work-tree"], cwd=project, capture_output=True, text=True
     )
     if inside.returncode == 0:
-        return  # already in a repository (perhaps a monorepo): leave it as it is
+        return None  # already in a repository (perhaps a monorepo): leave it as it is
     subprocess.run([git, "init", "--quiet"], cwd=project, check=True)
-    say("initialised a git repository; commit the first render before any `copier update`.")
+    return git
+
+
+def commit_first_render(project: Path, git: str) -> None:
+    """Commit everything rendered (uv.lock included), if git knows who is committing."""
+    # `git var` fails exactly where `git commit` would: no user.name/user.email it can use.
+    identity = subprocess.run(
+        [git, "var", "GIT_COMMITTER_IDENT"], cwd=project, capture_output=True, text=True
+    )
+    if identity.returncode != 0:
+        say(
+            "initialised a git repository; git has no identity here, so the render is not "
+            "committed. Commit it before `pre-commit run --all-files` or `copier update`:\n"
+            '  git config --global user.name "Your Name"\n'
+            '  git config --global user.email "you@example.com"\n'
+            f"  {FIRST_COMMIT}"
+        )
+        return
+    subprocess.run([git, "add", "--all"], cwd=project, check=True)
+    committed = subprocess.run(
+        [git, "commit", "--quiet", "--no-verify", "-m", "First render from the template"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    if committed.returncode != 0:
+        tail = "\n  ".join(committed.stderr.strip().splitlines()[-5:])
+        say(f"`git commit` failed; commit the render by hand ({FIRST_COMMIT}):\n  {tail}")
+        return
+    say("initialised a git repository and committed the render: `copier update` can start here.")
 
 
 def lock_dependencies(project: Path) -> None:
@@ -46,8 +83,10 @@ def lock_dependencies(project: Path) -> None:
 
 def main() -> int:
     project = Path.cwd()
-    init_git(project)
+    git = init_git(project)
     lock_dependencies(project)
+    if git is not None:
+        commit_first_render(project, git)  # after `uv lock`: the lock file is part of it
     return 0
 
 

@@ -27,8 +27,10 @@ def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 
 
 def commit_all(repo: Path, message: str) -> None:
+    """Commit every change; nothing when there is none (the post-copy hook commits a render)."""
     git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--no-verify", "--message", message)
+    if git(repo, "status", "--porcelain").stdout.strip():
+        git(repo, "commit", "--quiet", "--no-verify", "--message", message)
 
 
 def copier(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,5 @@
-"""hooks/post_copy.py: safe to run twice, and plain about any tool it cannot find."""
+"""hooks/post_copy.py: safe to run twice, commits the first render where git can, and is plain
+about any tool or identity it lacks."""
 
 from __future__ import annotations
 
@@ -7,17 +8,71 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.commands import clean_env
+from tests.copier_cli import GIT_IDENTITY
 from tests.template_config import TEMPLATE_ROOT
 
 HOOK = TEMPLATE_ROOT / "hooks" / "post_copy.py"
 MINIMAL_PYPROJECT = '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.11"\n'
 
 
-def run_hook(project: Path, path: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": path} if path is not None else None
+# git with no identity to commit as, whatever this machine's configuration says.
+NO_GIT_IDENTITY = {
+    "HOME": "/nonexistent",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_COUNT": "1",
+    "GIT_CONFIG_KEY_0": "user.useConfigOnly",
+    "GIT_CONFIG_VALUE_0": "true",
+}
+
+
+def run_hook(
+    project: Path, path: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    if path is not None:
+        env = {"PATH": path}
     return subprocess.run(
-        [sys.executable, str(HOOK)], cwd=project, env=env, capture_output=True, text=True
+        [sys.executable, str(HOOK)],
+        cwd=project,
+        env=env or clean_env(**GIT_IDENTITY),
+        capture_output=True,
+        text=True,
     )
+
+
+def git_out(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_commits_the_first_render_with_its_lock_file(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(MINIMAL_PYPROJECT)
+    result = run_hook(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "committed the render" in result.stderr
+    assert git_out(tmp_path, "log", "--format=%s").splitlines() == [
+        "First render from the template"
+    ]
+    assert git_out(tmp_path, "ls-files").split() == ["pyproject.toml", "uv.lock"]
+    assert git_out(tmp_path, "status", "--porcelain") == ""
+
+
+def test_without_a_git_identity_says_how_to_commit(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(MINIMAL_PYPROJECT)
+    result = run_hook(tmp_path, env=clean_env(**NO_GIT_IDENTITY))
+    assert result.returncode == 0, result.stderr
+    assert "git has no identity here" in result.stderr
+    assert (tmp_path / ".git").is_dir()
+    no_commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
+    assert no_commit.returncode != 0
+    # The command it prints commits the render, once git knows who is committing.
+    (printed,) = [line for line in result.stderr.splitlines() if "git commit" in line]
+    commit = subprocess.run(
+        printed.strip(), shell=True, cwd=tmp_path, env=clean_env(**GIT_IDENTITY), check=False
+    )
+    assert commit.returncode == 0
+    assert git_out(tmp_path, "status", "--porcelain") == ""
 
 
 def test_initialises_git_and_locks_then_is_a_no_op_the_second_time(tmp_path: Path) -> None:
@@ -32,6 +87,7 @@ def test_initialises_git_and_locks_then_is_a_no_op_the_second_time(tmp_path: Pat
     assert second.returncode == 0, second.stderr
     assert second.stderr == ""  # nothing to do, nothing said
     assert (tmp_path / "uv.lock").read_text() == lock
+    assert len(git_out(tmp_path, "log", "--format=%H").split()) == 1
 
 
 def test_leaves_an_existing_repository_alone(tmp_path: Path) -> None:
@@ -41,6 +97,9 @@ def test_leaves_an_existing_repository_alone(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text(MINIMAL_PYPROJECT)
     assert run_hook(project).returncode == 0
     assert not (project / ".git").exists()
+    # The monorepo's history is its owner's: the hook commits nothing there.
+    no_commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
+    assert no_commit.returncode != 0
 
 
 def test_missing_tools_are_named_and_the_render_still_succeeds(tmp_path: Path) -> None:
