@@ -104,6 +104,9 @@ def note_models_layout(package: Path, left: list[str]) -> None:
     models = package / "models.py"
     if not models.is_file():
         return
+    empty = package / "models"
+    if empty.is_dir() and not any(empty.iterdir()):
+        empty.rmdir()  # copier leaves the excluded package's folder behind, empty
     say(
         f"{models} stays where it is: migrations/env.py, the guard tests and pre-commit work "
         "with it as with the models/ package new projects get."
@@ -111,7 +114,7 @@ def note_models_layout(package: Path, left: list[str]) -> None:
     left.append(
         "Optional: to split the models into modules as new projects do, move them into a "
         f"package (imports stay `{package.name}.models`), then commit:\n"
-        f"      mkdir {package / 'models'} && git mv {models} {package / 'models' / '__init__.py'}"
+        f"      mkdir -p {package / 'models'} && git mv {models} {package / 'models' / '__init__.py'}"
     )
 
 
