@@ -45,8 +45,8 @@ def data_args(**answers: object) -> list[str]:
     return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
 
 
-def make_template_repo(destination: Path) -> Path:
-    """This work tree (uncommitted changes included, ignored files not) as a fresh repository."""
+def copy_work_tree(destination: Path) -> None:
+    """This work tree's files (uncommitted changes included, ignored files not) into a folder."""
     listed = run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], TEMPLATE_ROOT
     )
@@ -56,8 +56,25 @@ def make_template_repo(destination: Path) -> Path:
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+
+
+def make_template_repo(destination: Path) -> Path:
+    """This work tree as a fresh repository of one commit."""
+    copy_work_tree(destination)
     git(destination, "init", "--quiet")
     commit_all(destination, "template")
+    return destination
+
+
+def clone_with_history(destination: Path) -> Path:
+    """This repository with its history (earlier releases are commits of it), and the work tree
+    committed on top as the release being made."""
+    run(["git", "clone", "--quiet", str(TEMPLATE_ROOT), str(destination)], TEMPLATE_ROOT)
+    copy_work_tree(destination)
+    deleted = run(["git", "ls-files", "--deleted", "-z"], TEMPLATE_ROOT).stdout
+    for name in filter(None, deleted.split("\0")):
+        (destination / name).unlink(missing_ok=True)
+    commit_all(destination, "The release being made (the work tree)")
     return destination
 
 
