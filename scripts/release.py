@@ -229,7 +229,7 @@ def tag() -> list[tuple[str, str]]:
             f"CHANGELOG.md has a section for {', '.join(newer)}, newer than pyproject.toml's "
             f"{current}: bump pyproject.toml, or call the section [Unreleased]."
         )
-    released = [tag.removeprefix("v") for tag in existing if VERSION.fullmatch(tag[1:])]
+    released = [name[1:] for name in existing if VERSION.fullmatch(name[1:])]
     later = [name for name in released if version_key(name) > version_key(current)]
     if f"v{current}" not in existing and later:
         raise ReleaseError(
@@ -257,7 +257,7 @@ def notes(version: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="Tag and describe the template's releases.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="is pyproject.toml's version ready to release?")
     commands.add_parser("tag", help="tag every release not tagged yet; prints `vX.Y.Z <commit>`")
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "check":
             version, _ = check()
-            print(f"{version} is ready to release.", file=sys.stderr)
+            print(f"{version} is ready to release.")
         elif arguments.command == "tag":
             for name, commit in tag():
                 print(f"{name} {commit}")

@@ -181,18 +181,48 @@ def test_a_release_not_ready_is_refused_and_nothing_tagged(
     assert tags(clone) == before
 
 
-def test_the_next_release_is_tagged_at_head(clone: Path) -> None:
-    bump(clone, "0.4.0", "## [0.4.0] - 2026-12-10\n\n### Changed\n\n- A release notes line.\n\n")
+# A section as maintainers write them: subsections, a code span, and what owners must do.
+NEXT_SECTION = """## [0.4.0] - 2026-12-10
+
+### Changed
+
+- The engine module is `db/engine.py`.
+
+### Action needed
+
+- Run `uv lock && uv sync` after updating.
+"""
+# Keep a Changelog ends the file with link definitions: no release's notes include them.
+LINKS = (
+    "\n[0.4.0]: https://example.com/compare/v0.3.0...v0.4.0\n[0.1.0]: https://example.com/v0.1.0\n"
+)
+
+
+def test_the_next_release_is_tagged_at_head_with_its_section(clone: Path) -> None:
+    bump(clone, "0.4.0", NEXT_SECTION + "\n")
+    with (clone / "CHANGELOG.md").open("a") as changelog:
+        changelog.write(LINKS)
     ready = release(clone, "check")
-    assert ready.returncode == 0, ready.stderr
+    assert (ready.returncode, ready.stdout) == (0, "0.4.0 is ready to release.\n"), ready.stderr
     git(clone, "commit", "--quiet", "--all", "--message", "Release 0.4.0")
     head = git(clone, "rev-parse", "HEAD").stdout.strip()
 
     made = release(clone, "tag")
     assert (made.returncode, made.stdout) == (0, f"v0.4.0 {head}\n"), made.stderr
-    # `### Changed` survives in the message: git's default cleanup would drop it as a comment.
+    # The `###` lines survive: git's default cleanup would drop them as comments.
     message = git(clone, "tag", "--list", "--format=%(contents)", "v0.4.0").stdout
-    assert message.rstrip() == "## [0.4.0] - 2026-12-10\n\n### Changed\n\n- A release notes line."
+    assert message.rstrip() == NEXT_SECTION.rstrip()
+    assert release(clone, "notes", "0.4.0").stdout == NEXT_SECTION.split("\n\n", 1)[1]
+    oldest = release(clone, "notes", "0.1.0").stdout
+    assert BACKFILLED["v0.1.0"] in oldest
+    assert "example.com" not in oldest
+
+
+def test_this_work_tree_is_ready_to_release() -> None:
+    """pyproject.toml's version has its CHANGELOG.md section: a bump without one fails here,
+    before it reaches main."""
+    ready = run([sys.executable, "scripts/release.py", "check"], TEMPLATE_ROOT, check=False)
+    assert ready.returncode == 0, ready.stderr
 
 
 def test_a_release_whose_tag_was_never_made_is_tagged_where_its_version_was_set(
