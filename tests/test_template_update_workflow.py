@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -69,6 +70,17 @@ def render(template: Path, destination: Path, release: str) -> Path:
     return destination
 
 
+@pytest.fixture(scope="module")
+def first_render(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project rendered from v1.0.0, once: each test works on a copy."""
+    return render(template, tmp_path_factory.mktemp("first-render") / "project", "v1.0.0")
+
+
+@pytest.fixture
+def project(first_render: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(first_render, tmp_path / "project", symlinks=True))
+
+
 def workflow_step(project: Path, name: str) -> str:
     """The shell script of one step of the rendered workflow."""
     workflow = yaml.safe_load((project / WORKFLOW).read_text())
@@ -96,8 +108,7 @@ def recorded_release(project: Path) -> str:
     return str(yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"])
 
 
-def test_a_newer_release_is_proposed_relocked_and_named(template: Path, tmp_path: Path) -> None:
-    project = render(template, tmp_path / "project", "v1.0.0")
+def test_a_newer_release_is_proposed_relocked_and_named(project: Path, tmp_path: Path) -> None:
     assert f'name = "{RELEASE_DEPENDENCY}"' not in (project / "uv.lock").read_text()
 
     result, proposal = propose(project, tmp_path / "runner")
@@ -117,8 +128,7 @@ def test_a_newer_release_is_proposed_relocked_and_named(template: Path, tmp_path
     assert git(project, "ls-files", "--unmerged").stdout == ""
 
 
-def test_a_conflicted_file_is_named_with_what_to_do(template: Path, tmp_path: Path) -> None:
-    project = render(template, tmp_path / "project", "v1.0.0")
+def test_a_conflicted_file_is_named_with_what_to_do(project: Path, tmp_path: Path) -> None:
     conftest = project / "tests" / "conftest.py"
     # The owner adds a fixture where the 1.1.0 release adds one: the same lines change twice.
     conftest.write_text(conftest.read_text() + OWNER_FIXTURE)
@@ -147,8 +157,7 @@ def test_no_newer_release_proposes_nothing(template: Path, tmp_path: Path) -> No
     assert git(project, "status", "--porcelain").stdout == ""
 
 
-def test_a_failed_update_fails_and_proposes_nothing(template: Path, tmp_path: Path) -> None:
-    project = render(template, tmp_path / "project", "v1.0.0")
+def test_a_failed_update_fails_and_proposes_nothing(project: Path, tmp_path: Path) -> None:
     (project / "README.md").write_text("Not committed yet.\n")  # copier refuses a dirty tree
 
     result, proposal = propose(project, tmp_path / "runner")
@@ -161,9 +170,9 @@ def test_a_failed_update_fails_and_proposes_nothing(template: Path, tmp_path: Pa
 
 
 def test_the_workflow_is_clean_and_installs_the_copier_this_repository_pins(
-    template: Path, tmp_path: Path
+    first_render: Path,
 ) -> None:
-    project = render(template, tmp_path / "project", "v1.0.0")
+    project = first_render
     assert_workflow_is_clean(project / WORKFLOW)
     dev = tomllib.loads((TEMPLATE_ROOT / "pyproject.toml").read_text())["dependency-groups"]["dev"]
     (pinned,) = [d for d in dev if d.startswith("copier==")]
