@@ -96,7 +96,7 @@ def describe(old: str, new: str, source: str, conflicts: list[str], lock: str) -
             "The template and this project changed the same lines. Each block holds both "
             "versions, this project's between `<<<<<<< before updating` and `=======`, the "
             "template's between `=======` and `>>>>>>> after updating`. Do not merge until "
-            "every marker is gone (pre-commit and CI refuse them):",
+            "every marker is gone (pre-commit refuses them):",
             "",
             *(
                 f"- [ ] `{name}`: resolve the markers (keep what is right, delete the three "
