@@ -120,6 +120,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("proposal", type=Path, help="folder for the title and body")
     proposal: Path = parser.parse_args().proposal
+    for stale in ("title", "body"):  # an earlier run's proposal must not outlive it
+        (proposal / stale).unlink(missing_ok=True)
 
     old = recorded("_commit")
     if old is None:
@@ -141,7 +143,9 @@ def main() -> int:
         return fail(f"`copier update` left no `_commit` in {ANSWERS_FILE}.")
     lock = relock()
     conflicts = conflicted_files(changed)
-    title, body = describe(old, new, recorded("_src_path") or "?", conflicts, lock)
+    # A template URL may carry credentials (https://user:token@host/...): never print them.
+    source = re.sub(r"//[^/@]+@", "//", recorded("_src_path") or "?")
+    title, body = describe(old, new, source, conflicts, lock)
     proposal.mkdir(parents=True, exist_ok=True)
     (proposal / "title").write_text(title + "\n")
     (proposal / "body").write_text(body)
