@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import yaml
@@ -88,9 +89,15 @@ def workflow_step(project: Path, name: str) -> str:
     return str(step["run"])
 
 
-def propose(project: Path, runner_temp: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """The workflow's update step's script command, with this repository's copier first on PATH
-    (the workflow installs the same version); returns the run and the proposal folder."""
+class Run(NamedTuple):
+    result: subprocess.CompletedProcess[str]
+    proposal: Path  # the folder the script writes the pull request's title and body to
+    outputs: str  # what it wrote to the step's outputs ($GITHUB_OUTPUT)
+
+
+def propose(project: Path, runner_temp: Path) -> Run:
+    """The script as the workflow's update step runs it, with this repository's copier first on
+    PATH (the workflow installs the same version) and a runner's $GITHUB_OUTPUT."""
     (line,) = [
         line
         for line in workflow_step(project, "Update from the template").splitlines()
@@ -98,10 +105,13 @@ def propose(project: Path, runner_temp: Path) -> tuple[subprocess.CompletedProce
     ]
     args = shlex.split(line.replace("$RUNNER_TEMP", str(runner_temp)))
     assert args[0] == "python"
+    runner_temp.mkdir()
+    outputs = runner_temp / "github_output"
+    outputs.touch()
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    env = clean_env(**GIT_IDENTITY, PATH=path)
+    env = clean_env(**GIT_IDENTITY, PATH=path, GITHUB_OUTPUT=str(outputs))
     result = run([sys.executable, *args[1:]], project, check=False, env=env)
-    return result, Path(args[-1])
+    return Run(result, Path(args[-1]), outputs.read_text())
 
 
 def recorded_release(project: Path) -> str:
@@ -111,9 +121,10 @@ def recorded_release(project: Path) -> str:
 def test_a_newer_release_is_proposed_relocked_and_named(project: Path, tmp_path: Path) -> None:
     assert f'name = "{RELEASE_DEPENDENCY}"' not in (project / "uv.lock").read_text()
 
-    result, proposal = propose(project, tmp_path / "runner")
+    result, proposal, outputs = propose(project, tmp_path / "runner")
 
     assert result.returncode == 0, result.stderr
+    assert outputs == "proposed=true\n"
     assert recorded_release(project) == "v1.1.0"
     assert f'name = "{RELEASE_DEPENDENCY}"' in (project / "uv.lock").read_text()
     run(["uv", "lock", "--check"], project)
@@ -134,10 +145,11 @@ def test_a_conflicted_file_is_named_with_what_to_do(project: Path, tmp_path: Pat
     conftest.write_text(conftest.read_text() + OWNER_FIXTURE)
     commit_all(project, "A fixture of our own")
 
-    result, proposal = propose(project, tmp_path / "runner")
+    result, proposal, outputs = propose(project, tmp_path / "runner")
 
     assert result.returncode == 0, result.stderr
     assert recorded_release(project) == "v1.1.0"
+    assert outputs == "proposed=true\n"
     body = (proposal / "body").read_text()
     assert "## 1 conflicted file\n" in body
     item = r"^- \[ \] `tests/conftest\.py`: resolve the markers .*, then commit\.$"
@@ -149,10 +161,11 @@ def test_a_conflicted_file_is_named_with_what_to_do(project: Path, tmp_path: Pat
 def test_no_newer_release_proposes_nothing(template: Path, tmp_path: Path) -> None:
     project = render(template, tmp_path / "project", "v1.1.0")
 
-    result, proposal = propose(project, tmp_path / "runner")
+    result, proposal, outputs = propose(project, tmp_path / "runner")
 
     assert result.returncode == 0, result.stderr
     assert "v1.1.0 is the template's newest release; nothing to propose." in result.stdout
+    assert outputs == "proposed=false\n"
     assert not proposal.exists()  # the workflow opens a pull request only when there is one
     assert git(project, "status", "--porcelain").stdout == ""
 
@@ -160,11 +173,12 @@ def test_no_newer_release_proposes_nothing(template: Path, tmp_path: Path) -> No
 def test_a_failed_update_fails_and_proposes_nothing(project: Path, tmp_path: Path) -> None:
     (project / "README.md").write_text("Not committed yet.\n")  # copier refuses a dirty tree
 
-    result, proposal = propose(project, tmp_path / "runner")
+    result, proposal, outputs = propose(project, tmp_path / "runner")
 
     assert result.returncode != 0
     assert "Destination repository is dirty" in result.stderr
     assert "`copier update` failed (exit 1" in result.stderr
+    assert outputs == ""
     assert not proposal.exists()
     assert recorded_release(project) == "v1.0.0"
 

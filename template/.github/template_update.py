@@ -5,15 +5,17 @@ Run by .github/workflows/template-update.yml on a clean checkout, with copier an
     python .github/template_update.py PROPOSAL_DIR
 
 It runs `copier update`, then `uv lock`, and writes into PROPOSAL_DIR the pull request's `title`
-and `body` (Markdown: both versions, and every conflicted file with what to do about it). When
-there is no newer release it writes nothing there, says so and exits 0. When copier fails it
-exits non-zero: a failed update is never proposed. The updated files are left uncommitted, the
+and `body` (Markdown: both versions, and every conflicted file with what to do about it), and
+`proposed=true` to the step's outputs ($GITHUB_OUTPUT, when set). When there is no newer release
+it writes `proposed=false` and nothing else, says so and exits 0. When copier fails it exits
+non-zero: a failed update is never proposed. The updated files are left uncommitted, the
 conflicted ones with both versions between markers, for the workflow to commit.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +32,14 @@ CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
 def fail(message: str) -> int:
     print(f"template update: {message}", file=sys.stderr)
     return 1
+
+
+def set_output(proposed: bool) -> None:
+    """Tells the workflow whether there is a pull request to open (GitHub's step outputs)."""
+    outputs = os.environ.get("GITHUB_OUTPUT")
+    if outputs:
+        with Path(outputs).open("a") as file:
+            file.write(f"proposed={'true' if proposed else 'false'}\n")
 
 
 def git(*args: str) -> str:
@@ -136,6 +146,7 @@ def main() -> int:
     changed = changed_files()
     if not changed:
         print(f"template update: {old} is the template's newest release; nothing to propose.")
+        set_output(False)
         return 0
 
     new = recorded("_commit")
@@ -150,6 +161,7 @@ def main() -> int:
     (proposal / "title").write_text(title + "\n")
     (proposal / "body").write_text(body)
     print(f"template update: {title}; {len(conflicts)} conflicted file(s).")
+    set_output(True)
     return 0
 
 
