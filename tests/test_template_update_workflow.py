@@ -45,8 +45,9 @@ def team() -> str:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This work tree tagged v1.0.0, and a v1.1.0 that also adds a dev dependency."""
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This work tree as a template repository tagged v1.0.0, and a v1.1.0 (tests/updates.py)
+    that also adds a dev dependency."""
     repo = make_template_repo(tmp_path_factory.mktemp("template"))
     tag(repo, "v1.0.0")
     pyproject = repo / "template" / "pyproject.toml.jinja"
@@ -72,9 +73,9 @@ def render(template: Path, destination: Path, release: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_render(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def first_render(releases: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project rendered from v1.0.0, once: each test works on a copy."""
-    return render(template, tmp_path_factory.mktemp("first-render") / "project", "v1.0.0")
+    return render(releases, tmp_path_factory.mktemp("first-render") / "project", "v1.0.0")
 
 
 @pytest.fixture
@@ -158,8 +159,8 @@ def test_a_conflicted_file_is_named_with_what_to_do(project: Path, tmp_path: Pat
     assert "<<<<<<< before updating" in conftest.read_text()
 
 
-def test_no_newer_release_proposes_nothing(template: Path, tmp_path: Path) -> None:
-    project = render(template, tmp_path / "project", "v1.1.0")
+def test_no_newer_release_proposes_nothing(releases: Path, tmp_path: Path) -> None:
+    project = render(releases, tmp_path / "project", "v1.1.0")
 
     result, proposal, outputs = propose(project, tmp_path / "runner")
 
