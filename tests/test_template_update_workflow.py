@@ -1,0 +1,194 @@
+"""The rendered template-update workflow: its script, run as the workflow runs it (the real copier
+and uv on PATH), proposes a newer release with both versions named and every conflict listed,
+proposes nothing when there is nothing newer, and never passes a failed update off as one."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import yaml
+
+from tests.commands import clean_env, run
+from tests.copier_cli import (
+    GIT_IDENTITY,
+    commit_all,
+    copier,
+    data_args,
+    git,
+    make_template_repo,
+    tag,
+)
+from tests.template_config import TEMPLATE_ROOT
+from tests.updates import release_1_1_0
+from tests.workflow_lint import assert_workflow_is_clean
+
+pytestmark = pytest.mark.xdist_group("update")
+
+WORKFLOW = Path(".github/workflows/template-update.yml")
+# What the 1.1.0 release changes in the dependencies: `uv lock` must bring it into uv.lock.
+RELEASE_DEPENDENCY = "pytest-timeout"
+OWNER_FIXTURE = """
+
+@pytest.fixture
+def team() -> str:
+    return "catalogue"
+"""
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This work tree as a template repository tagged v1.0.0, and a v1.1.0 (tests/updates.py)
+    that also adds a dev dependency."""
+    repo = make_template_repo(tmp_path_factory.mktemp("template"))
+    tag(repo, "v1.0.0")
+    pyproject = repo / "template" / "pyproject.toml.jinja"
+    anchor = '    "pytest-xdist>=3.8",\n'
+    assert anchor in pyproject.read_text()
+    added = f'{anchor}    "{RELEASE_DEPENDENCY}>=2.3",\n'
+    pyproject.write_text(pyproject.read_text().replace(anchor, added))
+    release_1_1_0(repo)  # commits the dependency with the rest of the release, tags v1.1.0
+    return repo
+
+
+def render(template: Path, destination: Path, release: str) -> Path:
+    """`copier copy` of a release, committed as an owner would (unless the render committed)."""
+    copier(
+        destination.parent,
+        *("copy", "--trust", "--defaults", "--vcs-ref", release),
+        *data_args(project_name="My Service", engine="aiosqlite"),
+        *(str(template), str(destination)),
+    )
+    if git(destination, "status", "--porcelain").stdout:
+        commit_all(destination, "First render")
+    return destination
+
+
+@pytest.fixture(scope="module")
+def first_render(releases: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project rendered from v1.0.0, once: each test works on a copy."""
+    return render(releases, tmp_path_factory.mktemp("first-render") / "project", "v1.0.0")
+
+
+@pytest.fixture
+def project(first_render: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(first_render, tmp_path / "project", symlinks=True))
+
+
+def workflow_step(project: Path, name: str) -> str:
+    """The shell script of one step of the rendered workflow."""
+    workflow = yaml.safe_load((project / WORKFLOW).read_text())
+    (step,) = [s for s in workflow["jobs"]["propose"]["steps"] if s.get("name") == name]
+    return str(step["run"])
+
+
+class Run(NamedTuple):
+    result: subprocess.CompletedProcess[str]
+    proposal: Path  # the folder the script writes the pull request's title and body to
+    outputs: str  # what it wrote to the step's outputs ($GITHUB_OUTPUT)
+
+
+def propose(project: Path, runner_temp: Path) -> Run:
+    """The script as the workflow's update step runs it, with this repository's copier first on
+    PATH (the workflow installs the same version) and a runner's $GITHUB_OUTPUT."""
+    (line,) = [
+        line
+        for line in workflow_step(project, "Update from the template").splitlines()
+        if "template_update.py" in line
+    ]
+    args = shlex.split(line.replace("$RUNNER_TEMP", str(runner_temp)))
+    assert args[0] == "python"
+    runner_temp.mkdir()
+    outputs = runner_temp / "github_output"
+    outputs.touch()
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    env = clean_env(**GIT_IDENTITY, PATH=path, GITHUB_OUTPUT=str(outputs))
+    result = run([sys.executable, *args[1:]], project, check=False, env=env)
+    return Run(result, Path(args[-1]), outputs.read_text())
+
+
+def recorded_release(project: Path) -> str:
+    return str(yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"])
+
+
+def test_a_newer_release_is_proposed_relocked_and_named(project: Path, tmp_path: Path) -> None:
+    assert f'name = "{RELEASE_DEPENDENCY}"' not in (project / "uv.lock").read_text()
+
+    result, proposal, outputs = propose(project, tmp_path / "runner")
+
+    assert result.returncode == 0, result.stderr
+    assert outputs == "proposed=true\n"
+    assert recorded_release(project) == "v1.1.0"
+    assert f'name = "{RELEASE_DEPENDENCY}"' in (project / "uv.lock").read_text()
+    run(["uv", "lock", "--check"], project)
+    title = (proposal / "title").read_text()
+    body = (proposal / "body").read_text()
+    assert title == "Update from the template: v1.0.0 → v1.1.0\n"
+    assert "**v1.1.0**" in body
+    assert "**v1.0.0**" in body
+    assert "`uv lock` refreshed `uv.lock`" in body
+    assert "No conflicts" in body
+    assert "conflicted" not in body
+    assert git(project, "ls-files", "--unmerged").stdout == ""
+
+
+def test_a_conflicted_file_is_named_with_what_to_do(project: Path, tmp_path: Path) -> None:
+    conftest = project / "tests" / "conftest.py"
+    # The owner adds a fixture where the 1.1.0 release adds one: the same lines change twice.
+    conftest.write_text(conftest.read_text() + OWNER_FIXTURE)
+    commit_all(project, "A fixture of our own")
+
+    result, proposal, outputs = propose(project, tmp_path / "runner")
+
+    assert result.returncode == 0, result.stderr
+    assert recorded_release(project) == "v1.1.0"
+    assert outputs == "proposed=true\n"
+    body = (proposal / "body").read_text()
+    assert "## 1 conflicted file\n" in body
+    item = r"^- \[ \] `tests/conftest\.py`: resolve the markers .*, then commit\.$"
+    assert re.search(item, body, re.MULTILINE), body
+    assert "No conflicts" not in body
+    assert "<<<<<<< before updating" in conftest.read_text()
+
+
+def test_no_newer_release_proposes_nothing(releases: Path, tmp_path: Path) -> None:
+    project = render(releases, tmp_path / "project", "v1.1.0")
+
+    result, proposal, outputs = propose(project, tmp_path / "runner")
+
+    assert result.returncode == 0, result.stderr
+    assert "v1.1.0 is the template's newest release; nothing to propose." in result.stdout
+    assert outputs == "proposed=false\n"
+    assert not proposal.exists()  # the workflow opens a pull request only when there is one
+    assert git(project, "status", "--porcelain").stdout == ""
+
+
+def test_a_failed_update_fails_and_proposes_nothing(project: Path, tmp_path: Path) -> None:
+    (project / "README.md").write_text("Not committed yet.\n")  # copier refuses a dirty tree
+
+    result, proposal, outputs = propose(project, tmp_path / "runner")
+
+    assert result.returncode != 0
+    assert "Destination repository is dirty" in result.stderr
+    assert "`copier update` failed (exit 1" in result.stderr
+    assert outputs == ""
+    assert not proposal.exists()
+    assert recorded_release(project) == "v1.0.0"
+
+
+def test_the_workflow_is_clean_and_installs_the_copier_this_repository_pins(
+    first_render: Path,
+) -> None:
+    project = first_render
+    assert_workflow_is_clean(project / WORKFLOW)
+    dev = tomllib.loads((TEMPLATE_ROOT / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+    (pinned,) = [d for d in dev if d.startswith("copier==")]
+    assert f"uv tool install {pinned}\n" in workflow_step(project, "Install uv and copier")
