@@ -4,22 +4,16 @@ proposes nothing when there is nothing newer, and never passes a failed update o
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
 import shutil
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 import yaml
 
-from tests.commands import clean_env, run
+from tests.commands import run
 from tests.copier_cli import (
-    GIT_IDENTITY,
     commit_all,
     copier,
     data_args,
@@ -28,12 +22,11 @@ from tests.copier_cli import (
     tag,
 )
 from tests.template_config import TEMPLATE_ROOT
-from tests.updates import release_1_1_0
+from tests.updates import WORKFLOW, propose, release_1_1_0, workflow_step
 from tests.workflow_lint import assert_workflow_is_clean
 
 pytestmark = pytest.mark.xdist_group("update")
 
-WORKFLOW = Path(".github/workflows/template-update.yml")
 # What the 1.1.0 release changes in the dependencies: `uv lock` must bring it into uv.lock.
 RELEASE_DEPENDENCY = "pytest-timeout"
 OWNER_FIXTURE = """
@@ -81,38 +74,6 @@ def first_render(releases: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture
 def project(first_render: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(first_render, tmp_path / "project", symlinks=True))
-
-
-def workflow_step(project: Path, name: str) -> str:
-    """The shell script of one step of the rendered workflow."""
-    workflow = yaml.safe_load((project / WORKFLOW).read_text())
-    (step,) = [s for s in workflow["jobs"]["propose"]["steps"] if s.get("name") == name]
-    return str(step["run"])
-
-
-class Run(NamedTuple):
-    result: subprocess.CompletedProcess[str]
-    proposal: Path  # the folder the script writes the pull request's title and body to
-    outputs: str  # what it wrote to the step's outputs ($GITHUB_OUTPUT)
-
-
-def propose(project: Path, runner_temp: Path) -> Run:
-    """The script as the workflow's update step runs it, with this repository's copier first on
-    PATH (the workflow installs the same version) and a runner's $GITHUB_OUTPUT."""
-    (line,) = [
-        line
-        for line in workflow_step(project, "Update from the template").splitlines()
-        if "template_update.py" in line
-    ]
-    args = shlex.split(line.replace("$RUNNER_TEMP", str(runner_temp)))
-    assert args[0] == "python"
-    runner_temp.mkdir()
-    outputs = runner_temp / "github_output"
-    outputs.touch()
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    env = clean_env(**GIT_IDENTITY, PATH=path, GITHUB_OUTPUT=str(outputs))
-    result = run([sys.executable, *args[1:]], project, check=False, env=env)
-    return Run(result, Path(args[-1]), outputs.read_text())
 
 
 def recorded_release(project: Path) -> str:

@@ -4,12 +4,30 @@ file, the README, and the owner-owned example files, which an update must not to
 
 from __future__ import annotations
 
+import os
+import shlex
 import subprocess
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
-from tests.copier_cli import commit_all, copier, data_args, files_of, git, make_template_repo, tag
+import yaml
+
+from tests.commands import clean_env, run
+from tests.copier_cli import (
+    GIT_IDENTITY,
+    commit_all,
+    copier,
+    data_args,
+    files_of,
+    git,
+    make_template_repo,
+    tag,
+)
 
 PACKAGE = "my_service"
+# The rendered workflow that proposes updates as pull requests, and the script it runs.
+WORKFLOW = Path(".github/workflows/template-update.yml")
 
 # What the 1.1.0 release adds to the rendered conftest, and a new rendered test that uses it.
 RELEASE_FIXTURE = '''
@@ -81,3 +99,35 @@ def changed_paths(project: Path) -> set[str]:
 
 def snapshot(project: Path) -> dict[str, bytes]:
     return {str(path.relative_to(project)): path.read_bytes() for path in files_of(project)}
+
+
+def workflow_step(project: Path, name: str) -> str:
+    """The shell script of one step of the rendered workflow."""
+    workflow = yaml.safe_load((project / WORKFLOW).read_text())
+    (step,) = [s for s in workflow["jobs"]["propose"]["steps"] if s.get("name") == name]
+    return str(step["run"])
+
+
+class Run(NamedTuple):
+    result: subprocess.CompletedProcess[str]
+    proposal: Path  # the folder the script writes the pull request's title and body to
+    outputs: str  # what it wrote to the step's outputs ($GITHUB_OUTPUT)
+
+
+def propose(project: Path, runner_temp: Path) -> Run:
+    """The script as the workflow's update step runs it, with this repository's copier first on
+    PATH (the workflow installs the same version) and a runner's $GITHUB_OUTPUT."""
+    (line,) = [
+        line
+        for line in workflow_step(project, "Update from the template").splitlines()
+        if "template_update.py" in line
+    ]
+    args = shlex.split(line.replace("$RUNNER_TEMP", str(runner_temp)))
+    assert args[0] == "python"
+    runner_temp.mkdir()
+    outputs = runner_temp / "github_output"
+    outputs.touch()
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    env = clean_env(**GIT_IDENTITY, PATH=path, GITHUB_OUTPUT=str(outputs))
+    result = run([sys.executable, *args[1:]], project, check=False, env=env)
+    return Run(result, Path(args[-1]), outputs.read_text())

@@ -89,6 +89,19 @@ def relock() -> str:
     return "`uv lock` left `uv.lock` as it was."
 
 
+def migration_notes(printed: str) -> str:
+    """What the release's migrations printed (what they did and what is left to you), verbatim:
+    their lines start with `migration X.Y.Z:`, and what they list is indented below."""
+    notes = re.findall(r"^migration \d+\.\d+\.\d+:.*(?:\n[ \t]+.*)*", printed, re.MULTILINE)
+    if not notes:
+        return ""
+    return (
+        "\n## What the release's migrations did, and what is left to you\n\n```text\n"
+        + "\n".join(notes)
+        + "\n```\n"
+    )
+
+
 def describe(old: str, new: str, source: str, conflicts: list[str], lock: str) -> tuple[str, str]:
     """The pull request's title and body."""
     title = f"Update from the template: {old} → {new}"
@@ -140,7 +153,8 @@ def main() -> int:
     if copier is None:
         return fail("copier is not on PATH: install it (`uv tool install copier`).")
 
-    updated = subprocess.run([copier, *COPIER_UPDATE], check=False)
+    updated = subprocess.run([copier, *COPIER_UPDATE], stderr=subprocess.PIPE, text=True)
+    print(updated.stderr, end="", file=sys.stderr)  # copier's own report, for the job's log
     if updated.returncode != 0:
         return fail(f"`copier update` failed (exit {updated.returncode}; its output is above).")
     changed = changed_files()
@@ -157,6 +171,7 @@ def main() -> int:
     # A template URL may carry credentials (https://user:token@host/...): never print them.
     source = re.sub(r"//[^/@]+@", "//", recorded("_src_path") or "?")
     title, body = describe(old, new, source, conflicts, lock)
+    body += migration_notes(updated.stderr)
     proposal.mkdir(parents=True, exist_ok=True)
     (proposal / "title").write_text(title + "\n")
     (proposal / "body").write_text(body)
