@@ -29,6 +29,17 @@ pytestmark = pytest.mark.xdist_group("update")
 
 # What the 1.1.0 release changes in the dependencies: `uv lock` must bring it into uv.lock.
 RELEASE_DEPENDENCY = "pytest-timeout"
+MIGRATION_1_1_0 = """import sys
+
+print("migration 1.1.0: renamed the thing.", file=sys.stderr)
+print("migration 1.1.0: left to you:\\n  - check the thing", file=sys.stderr)
+"""
+# The release's entry, first in copier.yml's `_migrations` list.
+MIGRATION_ENTRY = """
+_migrations:
+  - version: "1.1.0"
+    command: ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/hooks/migrate_1_1_0.py"]
+"""
 OWNER_FIXTURE = """
 
 @pytest.fixture
@@ -48,6 +59,11 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert anchor in pyproject.read_text()
     added = f'{anchor}    "{RELEASE_DEPENDENCY}>=2.3",\n'
     pyproject.write_text(pyproject.read_text().replace(anchor, added))
+    # A migration of the release, printing what it did and left, as the template's own do.
+    (repo / "hooks" / "migrate_1_1_0.py").write_text(MIGRATION_1_1_0)
+    config = repo / "copier.yml"
+    assert config.read_text().count("\n_migrations:\n") == 1
+    config.write_text(config.read_text().replace("\n_migrations:\n", MIGRATION_ENTRY))
     release_1_1_0(repo)  # commits the dependency with the rest of the release, tags v1.1.0
     return repo
 
@@ -99,6 +115,12 @@ def test_a_newer_release_is_proposed_relocked_and_named(project: Path, tmp_path:
     assert "No conflicts" in body
     assert "conflicted" not in body
     assert git(project, "ls-files", "--unmerged").stdout == ""
+    # What the release's migration printed reaches the owner in the pull request, verbatim.
+    assert (
+        "## What the release's migrations did, and what is left to you\n\n```text\n"
+        "migration 1.1.0: renamed the thing.\n"
+        "migration 1.1.0: left to you:\n  - check the thing\n```\n"
+    ) in body
 
 
 def test_a_conflicted_file_is_named_with_what_to_do(project: Path, tmp_path: Path) -> None:
