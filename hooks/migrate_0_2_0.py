@@ -114,7 +114,7 @@ def note_models_layout(package: Path, left: list[str]) -> None:
     left.append(
         "Optional: to split the models into modules as new projects do, move them into a "
         f"package (imports stay `{package.name}.models`), then commit:\n"
-        f"      mkdir -p {package / 'models'} && git mv {models} {package / 'models' / '__init__.py'}"
+        f"      mkdir -p {package / 'models'} && git mv {models} {package / 'models'}/__init__.py"
     )
 
 
