@@ -3,16 +3,24 @@ set) once per worker."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.answer_sets import VARIANTS, Variant
 from tests.commands import run
+from tests.copier_cli import GIT_IDENTITY
 from tests.updates import released_template
 
 # The database servers: fixtures `postgres_url`, `mariadb_url`, `pgbouncer_url`.
 pytest_plugins = ["tests.servers"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every render commits itself (hooks/post_copy.py) as an owner's would, whose git knows who
+    is committing; on any machine, whatever its git configuration."""
+    os.environ.update(GIT_IDENTITY)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -3,13 +3,14 @@ about any tool or identity it lacks."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.commands import clean_env
-from tests.copier_cli import GIT_IDENTITY
+from tests.commands import clean_env, run
+from tests.copier_cli import GIT_IDENTITY, copier, data_args
 from tests.template_config import TEMPLATE_ROOT
 
 HOOK = TEMPLATE_ROOT / "hooks" / "post_copy.py"
@@ -60,7 +61,8 @@ def test_commits_the_first_render_with_its_lock_file(tmp_path: Path) -> None:
 
 def test_without_a_git_identity_says_how_to_commit(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(MINIMAL_PYPROJECT)
-    result = run_hook(tmp_path, env=clean_env(**NO_GIT_IDENTITY))
+    without = {k: v for k, v in clean_env(**NO_GIT_IDENTITY).items() if k not in GIT_IDENTITY}
+    result = run_hook(tmp_path, env=without)
     assert result.returncode == 0, result.stderr
     assert "git has no identity here" in result.stderr
     assert (tmp_path / ".git").is_dir()
@@ -128,3 +130,29 @@ def test_a_failed_lock_reports_what_uv_said(tmp_path: Path) -> None:
     assert "`uv lock` failed" in result.stderr
     assert "TOML parse error at line 4" in result.stderr, result.stderr
     assert "offline" not in result.stderr
+
+
+def test_a_fresh_render_is_committed_and_pre_commit_checks_every_file(tmp_path: Path) -> None:
+    """The first render is a state to update from, and `pre-commit run --all-files` (which reads
+    git's index) checks every file of it: nothing to add first."""
+    project = tmp_path / "my-service"
+    copier(
+        tmp_path,
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        "HEAD",
+        *data_args(project_name="My Service"),
+        str(TEMPLATE_ROOT),
+        str(project),
+    )
+    assert git_out(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git_out(project, "log", "--format=%s") == "First render from the template\n"
+    assert "uv.lock" in git_out(project, "ls-files").split()
+
+    hooks = run(["uv", "run", "pre-commit", "run", "--all-files"], project)
+    results = dict(re.findall(r"^(.+?)\.{3,}(\(no files to check\))?\w+$", hooks.stdout, re.M))
+    unchecked = [name for name, none in results.items() if none and not name.startswith("no *.rej")]
+    assert results, hooks.stdout
+    assert unchecked == [], hooks.stdout
