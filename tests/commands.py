@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,23 @@ def assert_all_passed(stdout: str) -> str:
     assert re.search(r"\d+ passed", summary), summary
     assert not re.search(r"failed|error|skipped|xfail|xpass|warning", summary), summary
     return summary
+
+
+def owners_copy(project: Path, destination: Path) -> Path:
+    """The session's rendered project is shared by other tests: an owner's edits go to a copy."""
+    shutil.copytree(project, destination, ignore=shutil.ignore_patterns(".venv", ".*_cache"))
+    run(["uv", "sync", "--locked", "--quiet"], destination)
+    if not (destination / ".git").exists():
+        run(["git", "init", "--quiet"], destination)
+    return destination
+
+
+def readme_commands(project: Path, heading: str) -> list[str]:
+    """The commands of the first `sh` block under a heading of the rendered README, in order,
+    without their comments: what an owner copies and runs."""
+    readme = (project / "README.md").read_text()
+    section = readme.split(f"\n{heading}\n", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block, f"the README's {heading!r} has no command block"
+    lines = (line.split("  #")[0].strip() for line in block[1].splitlines())
+    return [line for line in lines if line and not line.startswith("#")]

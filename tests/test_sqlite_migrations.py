@@ -7,26 +7,16 @@ rendered hook and workflow run the migrations against a throwaway database file 
 from __future__ import annotations
 
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.answer_sets import Variant
-from tests.commands import clean_env, in_project, run
+from tests.commands import clean_env, in_project, owners_copy, run
 from tests.copier_cli import commit_all
 
 SCHEME = {"aiosqlite": "sqlite+aiosqlite", "dialect": "{package}+async"}
-
-
-def owners_copy(project: Path, destination: Path) -> Path:
-    """The session's rendered project is shared by other tests: the owner edits a copy."""
-    shutil.copytree(project, destination, ignore=shutil.ignore_patterns(".venv", ".*_cache"))
-    run(["uv", "sync", "--locked", "--quiet"], destination)
-    if not (destination / ".git").exists():
-        run(["git", "init", "--quiet"], destination)
-    return destination
 
 
 def edit_models(project: Path, package: str, old: str, new: str) -> None:

@@ -25,7 +25,7 @@ import yaml
 from packaging.version import Version
 
 from tests import postgres
-from tests.commands import assert_all_passed, clean_env, in_project, run
+from tests.commands import assert_all_passed, clean_env, in_project, readme_commands, run
 from tests.copier_cli import (
     clone_with_history,
     commit_all,
@@ -180,14 +180,10 @@ def do_owners_work(project: Path, database_url: str) -> None:
 
 
 def readme_update_steps(project: Path) -> list[str]:
-    """The commands the rendered README gives after `copier update`, comments stripped."""
-    readme = (project / "README.md").read_text()
-    section = readme.split("## Updating from the template", 1)[1]
-    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
-    assert block, "the README's update section has no command block"
-    lines = [line.split("  #")[0].strip() for line in block[1].splitlines()]
-    start = next(i for i, line in enumerate(lines) if line.startswith(UPDATE_COMMAND))
-    return [line for line in lines[start + 1 :] if line]
+    """The commands the rendered README gives after `copier update`."""
+    commands = readme_commands(project, "## Updating from the template")
+    start = next(i for i, line in enumerate(commands) if line.startswith(UPDATE_COMMAND))
+    return commands[start + 1 :]
 
 
 def expected_owner_files(committed: dict[str, str], since: Version) -> dict[str, str]:
