@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import mysql, postgres
+from tests import scratch
 from tests.answer_sets import Variant
 from tests.commands import clean_env, owners_copy, readme_commands, run
 
@@ -32,16 +32,11 @@ def test_the_migration_block_runs_top_to_bottom(
         for command in commands:
             run(["bash", "-c", command], owners, env=env)
 
-    if variant.uses_postgresql:
-        server = clean_env()["TEST_DATABASE_URL"]
-        with postgres.scratch_database(server, f"{variant.package_name[:30]}_readme") as url:
-            run_block(clean_env(DATABASE_URL=postgres.with_driver(url, variant.engine)))
-    elif variant.uses_mysql:
-        server = clean_env()["TEST_DATABASE_URL"]
-        with mysql.scratch_database(server, f"{variant.package_name[:30]}_readme") as url:
-            run_block(clean_env(DATABASE_URL=mysql.with_driver(url, variant.engine)))
+    if variant.uses_postgresql or variant.uses_mysql:
+        with scratch.database_url(variant, tmp_path, "readme") as url:
+            run_block(clean_env(DATABASE_URL=url))
     else:
-        run_block(clean_env())
+        run_block(clean_env())  # the README's own default: a file in the project
 
     (migration,) = (owners / "migrations" / "versions").glob("*_add_publisher.py")
     assert "born" in migration.read_text()

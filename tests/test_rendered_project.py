@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import mysql, postgres
+from tests import mysql, postgres, scratch
 from tests.answer_sets import Variant
 from tests.commands import assert_all_passed, clean_env, in_project, run, tool
 from tests.copier_cli import files_of
@@ -172,17 +172,8 @@ def test_compose_file_runs_mariadb_with_a_health_check(project: Path) -> None:
 def test_alembic_cli_upgrades_checks_and_downgrades(
     project: Path, variant: Variant, tmp_path: Path
 ) -> None:
-    if variant.uses_postgresql:
-        server = clean_env()["TEST_DATABASE_URL"]
-        with postgres.scratch_database(server, f"{variant.package_name[:30]}_cli") as url:
-            run_alembic_cli(project, postgres.with_driver(url, variant.engine))
-    elif variant.uses_mysql:
-        server = clean_env()["TEST_DATABASE_URL"]
-        with mysql.scratch_database(server, f"{variant.package_name[:30]}_cli") as url:
-            run_alembic_cli(project, mysql.with_driver(url, variant.engine))
-    else:
-        scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
-        run_alembic_cli(project, f"{scheme[variant.engine]}:///{tmp_path / 'cli.db'}")
+    with scratch.database_url(variant, tmp_path, "cli") as url:
+        run_alembic_cli(project, url)
 
 
 def run_alembic_cli(project: Path, database_url: str) -> None:
