@@ -189,6 +189,7 @@ def test_a_missing_application_database_is_named_then_created_by_the_project_com
         assert server in output
         assert f"`uv run python -m {package}.db.create`" in output
         assert "Traceback" not in output
+        assert f":{urlsplit(env['DATABASE_URL']).password}@" not in output
         assert PASSWORD not in output
         # alembic's CLI both prints its failure and logs it: the same line, once on each stream.
         assert len(missing.stdout.strip().splitlines()) == 1, output
