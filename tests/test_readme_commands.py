@@ -57,8 +57,8 @@ PROVIDED_BY_GITHUB = {"GITHUB_TOKEN"}
 def named_paths(readme: str) -> set[str]:
     paths = set()
     for token in NAMED.findall(readme):
-        if "://" in token or any(c in token for c in "<>*{}()=\"'"):
-            continue  # a URL, a placeholder, a pattern, code
+        if "://" in token or token.startswith("/") or any(c in token for c in "<>*{}()=\"'"):
+            continue  # a URL, a path of the machine's, a placeholder, a pattern, code
         if "/" in token or token.endswith(FILE_SUFFIXES):
             paths.add(token)
     return paths
