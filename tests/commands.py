@@ -3,11 +3,19 @@ commands get, this repository's tools, and what a pytest run's summary line says
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # This repository's venv, and an enclosing pytest's variables (an xdist worker id would leak into
@@ -83,3 +91,62 @@ def readme_commands(project: Path, heading: str) -> list[str]:
     assert block, f"the README's {heading!r} has no command block"
     lines = (line.split("  #")[0].strip() for line in block[1].splitlines())
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def get(url: str) -> int:
+    """The status of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def post_author(base: str, name: str) -> int:
+    """The example app's `POST /authors`: its status."""
+    request = urllib.request.Request(
+        f"{base}/authors",
+        data=json.dumps({"name": name}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """A rendered app served by a command of its README, until the block ends: its base URL,
+    once `/health/ready` answers. The server and its reloader's children are stopped after."""
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            args, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    get(f"{base}/health/ready")
+                    break
+                except OSError:  # not listening yet
+                    assert server.poll() is None, f"`{' '.join(args)}` exited:\n{log.read_text()}"
+                    assert time.monotonic() < deadline, (
+                        f"`{' '.join(args)}` did not answer within 60 s:\n{log.read_text()}"
+                    )
+                    time.sleep(0.2)
+            yield base
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)

@@ -24,11 +24,13 @@ def databases_starting_with(server_url: str, prefix: str) -> list[str]:
 
 
 @contextmanager
-def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
-    """A new database on the server, dropped afterwards; yields its URL."""
+def scratch_database(server_url: str, prefix: str, *, create: bool = True) -> Iterator[str]:
+    """A new database on the server (or only its name, for a test that creates it), dropped
+    afterwards; yields its URL."""
     name = f"{prefix}_{secrets.token_hex(3)}"
-    with mariadb_connect(server_url) as connection, connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    if create:
+        with mariadb_connect(server_url) as connection, connection.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     try:
         yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
     finally:

@@ -25,11 +25,13 @@ def answers(url: str) -> bool:
 
 
 @contextmanager
-def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
-    """A new database on the server, dropped afterwards; yields its URL."""
+def scratch_database(server_url: str, prefix: str, *, create: bool = True) -> Iterator[str]:
+    """A new database on the server (or only its name, for a test that creates it), dropped
+    afterwards; yields its URL."""
     name = f"{prefix}_{secrets.token_hex(3)}"
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if create:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         yield with_database(server_url, name)
     finally:

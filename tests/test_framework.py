@@ -3,24 +3,15 @@ command its README gives serves the app; and the regression guard on the commit'
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests import mysql, postgres
+from tests import scratch
 from tests.answer_sets import Variant
-from tests.commands import clean_env, in_project
+from tests.commands import clean_env, free_port, get, in_project, post_author, serving
 
 # Words that belong to another framework's project; a project without one imports neither.
 OTHER_FRAMEWORKS = {
@@ -161,79 +152,17 @@ def serve_command(project: Path) -> str:
     return line.split("#")[0].strip()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def database_for(project: Path, variant: Variant, tmp_path: Path) -> Iterator[str]:
-    if variant.uses_postgresql:
-        server = clean_env()["TEST_DATABASE_URL"]
-        with postgres.scratch_database(server, f"{variant.package_name[:30]}_serve") as url:
-            yield postgres.with_driver(url, variant.engine)
-    elif variant.uses_mysql:
-        server = clean_env()["TEST_DATABASE_URL"]
-        with mysql.scratch_database(server, f"{variant.package_name[:30]}_serve") as url:
-            yield mysql.with_driver(url, variant.engine)
-    else:
-        scheme = {"aiosqlite": "sqlite+aiosqlite", "dialect": f"{variant.package_name}+async"}
-        yield f"{scheme[variant.engine]}:///{tmp_path / 'served.db'}"
-
-
-def get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 @pytest.mark.frameworks("fastapi", "litestar")
 def test_the_readme_command_serves_the_app(project: Path, variant: Variant, tmp_path: Path) -> None:
     """`uv run alembic upgrade head`, then the README's command, as a person would run them:
     the lifespan makes the engine on the server's loop, and the app answers over TCP."""
     port = free_port()
-    with ExitStack() as stack:
-        database_url = stack.enter_context(database_for(project, variant, tmp_path))
+    with scratch.database_url(variant, tmp_path, "serve") as database_url:
         env = clean_env(DATABASE_URL=database_url)
         in_project(project, "alembic", "upgrade", "head", env=env)
         args = [*serve_command(project).split(), "--port", str(port)]
-        log = tmp_path / "server.log"
-        server = subprocess.Popen(
-            args,
-            cwd=project,
-            env=env,
-            stdout=stack.enter_context(log.open("w")),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # the reloader's children go with it
-        )
-
-        def stop() -> None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-
-        stack.callback(stop)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                ready = get(f"{base}/health/ready")
-                break
-            except OSError:  # not listening yet
-                time.sleep(0.2)
-        else:
-            stop()
-            pytest.fail(f"`{' '.join(args)}` did not answer within 60 s:\n{log.read_text()}")
-        request = urllib.request.Request(
-            f"{base}/authors",
-            data=b'{"name": "Served"}',
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            created = response.status
+        with serving(args, project, env, port, tmp_path / "server.log") as base:
+            ready = get(f"{base}/health/ready")
+            created = post_author(base, "Served")
     assert ready == 200
     assert created == 201
