@@ -100,29 +100,25 @@ def free_port() -> int:
         return port
 
 
-def get(url: str) -> int:
-    """The status of a GET, error statuses included."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def post_author(base: str, name: str) -> int:
-    """The example app's `POST /authors`: its status."""
-    request = urllib.request.Request(
-        f"{base}/authors",
-        data=json.dumps({"name": name}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+def status_of(request: str | urllib.request.Request) -> int:
+    """The HTTP status a request gets, error statuses included."""
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             status: int = response.status
             return status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def get(url: str) -> int:
+    return status_of(url)
+
+
+def post_author(base: str, name: str) -> int:
+    """The example app's `POST /authors`: its status."""
+    body = json.dumps({"name": name}).encode()
+    headers = {"Content-Type": "application/json"}
+    return status_of(urllib.request.Request(f"{base}/authors", data=body, headers=headers))
 
 
 @contextmanager
@@ -150,3 +146,14 @@ def serving(args: list[str], cwd: Path, env: dict[str, str], port: int, log: Pat
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+
+
+def pre_commit_results(stdout: str) -> dict[str, str]:
+    """`pre-commit run`'s report, hook name -> `Passed`, `Failed`, or `no files` where a hook
+    had nothing to check."""
+    return {
+        name: "no files" if nothing else status
+        for name, nothing, status in re.findall(
+            r"^(.+?)\.{3,}(\(no files to check\))?(\w+)$", stdout, re.MULTILINE
+        )
+    }

@@ -24,7 +24,14 @@ from packaging.version import Version
 
 from tests import scratch
 from tests.answer_sets import Variant
-from tests.commands import assert_all_passed, clean_env, in_project, readme_commands, run
+from tests.commands import (
+    assert_all_passed,
+    clean_env,
+    in_project,
+    pre_commit_results,
+    readme_commands,
+    run,
+)
 from tests.copier_cli import (
     clone_with_history,
     commit_all,
@@ -34,24 +41,12 @@ from tests.copier_cli import (
     git,
 )
 from tests.template_config import TEMPLATE_ROOT, is_owner_owned
+from tests.updates import OWNER_MODEL
 
 PACKAGE = "my_service"
 ENGINES = ["aiosqlite", "asyncpg"]  # the default engine, and one on a server
 OWNER_README = "Run by the catalogue team; questions go to #catalogue."
 
-REVIEW_MODEL = '''
-
-class Review(Base):
-    """A reader's review of a book: added by the project's owner."""
-
-    __tablename__ = "review"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stars: Mapped[int]
-    book_id: Mapped[int] = mapped_column(ForeignKey("book.id", ondelete="CASCADE"), index=True)
-
-    book: Mapped[Book] = relationship(lazy="raise")
-'''
 REVIEW_MODULE = f'''"""Readers' reviews: added by the project's owner."""
 
 from sqlalchemy import ForeignKey
@@ -59,7 +54,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from {PACKAGE}.db.base import Base
 from {PACKAGE}.models.catalog import Book
-{REVIEW_MODEL}'''
+{OWNER_MODEL}'''
 REVIEW_SERVICE = """
 
 async def add_review(session: AsyncSession, book_id: int, stars: int) -> Review:
@@ -131,7 +126,7 @@ def do_owners_work(project: Path, database_url: str) -> None:
     package = project / "src" / PACKAGE
     if (package / "models.py").is_file():  # the 0.1.0 layout: one module
         models = package / "models.py"
-        models.write_text(models.read_text() + REVIEW_MODEL)
+        models.write_text(models.read_text() + OWNER_MODEL)
     else:  # the models/ package: a module of the owner's own, imported by the package
         (package / "models" / "reviews.py").write_text(REVIEW_MODULE)
         init = package / "models" / "__init__.py"
@@ -264,11 +259,9 @@ def test_an_owners_project_updates_from_each_release(
     in_project(project, "mypy")
     hooks = in_project(project, "pre-commit", "run", "--all-files")
     # Each hook checked files (only the `*.rej` guard has none to look at) and passed.
-    results = dict(re.findall(r"^(.+?)\.{3,}(?:\(no files to check\))?(\w+)$", hooks.stdout, re.M))
-    assert results, hooks.stdout
-    assert all(
-        status == "Passed" for name, status in results.items() if not name.startswith("no *.rej")
-    ), hooks.stdout
+    results = pre_commit_results(hooks.stdout)
+    assert results.pop("no *.rej files left by copier update") == "no files", hooks.stdout
+    assert set(results.values()) == {"Passed"}, hooks.stdout
     with scratch.database_url(owner, tmp_path, "check") as database_url:
         env = clean_env(DATABASE_URL=database_url)
         in_project(project, "alembic", "upgrade", "head", env=env)

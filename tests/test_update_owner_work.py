@@ -14,6 +14,7 @@ from tests.commands import assert_all_passed, clean_env, in_project, run
 from tests.copier_cli import commit_all, conflict_leftovers, files_of, git
 from tests.template_config import copier_config, is_owner_owned, owner_owned_paths
 from tests.updates import (
+    OWNER_MODEL,
     PACKAGE,
     RELEASE_EXAMPLE_CHANGE,
     RELEASE_FIXTURE,
@@ -29,20 +30,7 @@ from tests.updates import (
 # session-scoped, so the owner's project is built once.
 pytestmark = pytest.mark.xdist_group("update")
 
-# The owner's work: a model with a relationship, a README paragraph, a setting.
-OWNER_MODEL = '''
-
-class Review(Base):
-    """A reader's review of a book: added by the project's owner."""
-
-    __tablename__ = "review"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stars: Mapped[int]
-    book_id: Mapped[int] = mapped_column(ForeignKey("book.id", ondelete="CASCADE"), index=True)
-
-    book: Mapped[Book] = relationship(lazy="raise")
-'''
+# The owner's work: a model with a relationship (OWNER_MODEL), a README paragraph, a setting.
 OWNER_FIXTURE = """
 
 @pytest.fixture

@@ -29,6 +29,21 @@ PACKAGE = "my_service"
 # The rendered workflow that proposes updates as pull requests, and the script it runs.
 WORKFLOW = Path(".github/workflows/template-update.yml")
 
+# The model an owner adds in the update tests: a relationship to the example's Book.
+OWNER_MODEL = '''
+
+class Review(Base):
+    """A reader's review of a book: added by the project's owner."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stars: Mapped[int]
+    book_id: Mapped[int] = mapped_column(ForeignKey("book.id", ondelete="CASCADE"), index=True)
+
+    book: Mapped[Book] = relationship(lazy="raise")
+'''
+
 # What the 1.1.0 release adds to the rendered conftest, and a new rendered test that uses it.
 RELEASE_FIXTURE = '''
 
