@@ -242,6 +242,28 @@ def pgserver_bindir() -> Path | None:
     return bundled if (bundled / "initdb").exists() else None
 
 
+def postgres_command(data: Path, port: int) -> list[str]:
+    """The throwaway server's command line: `data` served on a loopback port, no Unix socket.
+    Run it again on a stopped server's `data` and port to restart it."""
+    return [
+        str(postgres_bindir() / "postgres"),
+        "-D",
+        str(data),
+        "-p",
+        str(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        "-c",
+        "fsync=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "max_connections=200",
+    ]
+
+
 @contextmanager
 def throwaway_postgres() -> Iterator[Server]:
     """A PostgreSQL server of our own: `initdb` into a temporary directory, `postgres` on a
@@ -273,23 +295,7 @@ def throwaway_postgres() -> Iterator[Server]:
         raise
     with serve(
         "PostgreSQL",
-        lambda port: [
-            str(bindir / "postgres"),
-            "-D",
-            str(data),
-            "-p",
-            str(port),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "unix_socket_directories=",
-            "-c",
-            "fsync=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
-            "max_connections=200",
-        ],
+        lambda port: postgres_command(data, port),
         lambda port: f"postgresql://postgres@127.0.0.1:{port}/postgres",
         postgres_answers,
         account=account,
