@@ -145,7 +145,14 @@ def serving(args: list[str], cwd: Path, env: dict[str, str], port: int, log: Pat
             yield base
         finally:
             os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)  # nothing of it may outlive the test
+                server.wait(timeout=10)
+                raise AssertionError(
+                    f"`{' '.join(args)}` did not stop within 30 s of SIGTERM:\n{log.read_text()}"
+                ) from None
 
 
 def pre_commit_results(stdout: str) -> dict[str, str]:
