@@ -40,6 +40,17 @@ def copier(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
     )
 
 
+def copy_release(template: Path, destination: Path, ref: str, **answers: object) -> Path:
+    """`copier copy` of one release of a template (a tag, or HEAD: the work tree) as a user runs
+    it: trusted, every question not given answered by its default."""
+    copier(
+        destination.parent,
+        *("copy", "--trust", "--defaults", "--vcs-ref", ref, *data_args(**answers)),
+        *(str(template), str(destination)),
+    )
+    return destination
+
+
 def data_args(**answers: object) -> list[str]:
     """Answers as copier's command line takes them: `--data name=value` for each."""
     return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]

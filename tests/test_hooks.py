@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.commands import clean_env, pre_commit_results, run
-from tests.copier_cli import GIT_IDENTITY, copier, data_args
+from tests.copier_cli import GIT_IDENTITY, copy_release
 from tests.template_config import TEMPLATE_ROOT
 
 HOOK = TEMPLATE_ROOT / "hooks" / "post_copy.py"
@@ -134,17 +134,8 @@ def test_a_failed_lock_reports_what_uv_said(tmp_path: Path) -> None:
 def test_a_fresh_render_is_committed_and_pre_commit_checks_every_file(tmp_path: Path) -> None:
     """The first render is a state to update from, and `pre-commit run --all-files` (which reads
     git's index) checks every file of it: nothing to add first."""
-    project = tmp_path / "my-service"
-    copier(
-        tmp_path,
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        "HEAD",
-        *data_args(project_name="My Service"),
-        str(TEMPLATE_ROOT),
-        str(project),
+    project = copy_release(
+        TEMPLATE_ROOT, tmp_path / "my-service", "HEAD", project_name="My Service"
     )
     assert git_out(project, "status", "--porcelain", "--untracked-files=all") == ""
     assert git_out(project, "log", "--format=%s") == "First render from the template\n"

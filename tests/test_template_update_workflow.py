@@ -15,8 +15,7 @@ import yaml
 from tests.commands import run
 from tests.copier_cli import (
     commit_all,
-    copier,
-    data_args,
+    copy_release,
     git,
     make_template_repo,
     tag,
@@ -70,12 +69,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def render(template: Path, destination: Path, release: str) -> Path:
     """`copier copy` of a release, committed as an owner would (unless the render committed)."""
-    copier(
-        destination.parent,
-        *("copy", "--trust", "--defaults", "--vcs-ref", release),
-        *data_args(project_name="My Service", engine="aiosqlite"),
-        *(str(template), str(destination)),
-    )
+    copy_release(template, destination, release, project_name="My Service", engine="aiosqlite")
     if git(destination, "status", "--porcelain").stdout:
         commit_all(destination, "First render")
     return destination

@@ -37,7 +37,7 @@ from tests.copier_cli import (
     commit_all,
     conflict_leftovers,
     copier,
-    data_args,
+    copy_release,
     git,
 )
 from tests.template_config import TEMPLATE_ROOT, is_owner_owned
@@ -196,18 +196,7 @@ def test_an_owners_project_updates_from_each_release(
     assert since < current.version
 
     project = tmp_path / "my-service"
-    answers = data_args(project_name="My Service", engine=engine)
-    copier(
-        tmp_path,
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        tag,
-        *answers,
-        str(released),
-        str(project),
-    )
+    copy_release(released, project, tag, project_name="My Service", engine=engine)
     commit_all(project, "First render")  # releases before 0.3.0 did not commit it themselves
     run(["uv", "sync", "--quiet"], project)
 

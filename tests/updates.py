@@ -18,7 +18,7 @@ from tests.copier_cli import (
     GIT_IDENTITY,
     commit_all,
     copier,
-    data_args,
+    copy_release,
     files_of,
     git,
     make_template_repo,
@@ -93,11 +93,7 @@ def released_template(destination: Path) -> Path:
 def render(template: Path, destination: Path, **answers: str) -> Path:
     """`copier copy` of v1.0.0 (SQLite unless told), then the owner's first commit."""
     answers = {"project_name": "My Service", "engine": "aiosqlite", **answers}
-    copier(
-        destination.parent,
-        *("copy", "--trust", "--defaults", "--vcs-ref", "v1.0.0", *data_args(**answers)),
-        *(str(template), str(destination)),
-    )
+    copy_release(template, destination, "v1.0.0", **answers)
     commit_all(destination, "First render")
     return destination
 
