@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.commands import run, tool
-from tests.template_config import TEMPLATE_ROOT
+from tests.template_config import TEMPLATE_ROOT, engine_choices, engine_database
 
 
 def test_ruff_check_passes() -> None:
@@ -20,3 +20,12 @@ def test_the_readme_names_every_file_of_the_tests() -> None:
     files = sorted(path.name for path in (TEMPLATE_ROOT / "tests").glob("*.py"))
     unnamed = [name for name in files if name not in {"__init__.py", "conftest.py"}]
     assert [name for name in unnamed if f"`{name}`" not in readme] == []
+
+
+def test_every_engine_speaks_a_database_the_template_has_files_for() -> None:
+    """copier.yml's `engine_databases` is where an engine's database is written, once: an engine
+    offered without a line there would render with no database at all."""
+    partials = (TEMPLATE_ROOT / "includes" / "databases").iterdir()
+    families = sorted(path.name for path in partials if path.is_dir())
+    databases = {engine: engine_database(engine) for engine in engine_choices()}
+    assert sorted(set(databases.values())) == families, databases
