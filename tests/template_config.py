@@ -55,11 +55,6 @@ def engine_database(engine: str) -> str:
     return str(copier_config()["engine_databases"]["default"][engine])
 
 
-def engines_of(database: str) -> list[str]:
-    """The engines that speak a database family, in copier.yml's order."""
-    return [engine for engine in engine_choices() if engine_database(engine) == database]
-
-
 def owner_owned_paths(package_name: str) -> list[str]:
     """The paths that belong to the project's owner after the first render (`_skip_if_exists`);
     a path ending in `/` stands for everything below it."""
