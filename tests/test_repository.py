@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.commands import run, tool
+from tests.copier_cli import files_of
 from tests.template_config import TEMPLATE_ROOT, engine_choices, engine_database
 
 
@@ -15,11 +16,11 @@ def test_ruff_format_changes_nothing() -> None:
 
 
 def test_the_readme_names_every_file_of_the_tests() -> None:
-    """The layout list is where a newcomer looks for a test: none may be missing from it."""
+    """The layout list is where a newcomer looks for a test or a helper: none may be missing."""
     readme = (TEMPLATE_ROOT / "README.md").read_text()
-    files = sorted(path.name for path in (TEMPLATE_ROOT / "tests").glob("*.py"))
-    unnamed = [name for name in files if name not in {"__init__.py", "conftest.py"}]
-    assert [name for name in unnamed if f"`{name}`" not in readme] == []
+    layout = readme.split("\n## Repository layout\n", 1)[1].split("\n## ", 1)[0]
+    files = [path.relative_to(TEMPLATE_ROOT) for path in files_of(TEMPLATE_ROOT / "tests")]
+    assert [str(path) for path in files if f"`{path}`" not in layout] == []
 
 
 def test_every_engine_speaks_a_database_the_template_has_files_for() -> None:
