@@ -6,10 +6,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # copier.yml's facts, read as the template's tests read them
+
+from tests.template_config import engine_database  # noqa: E402
 
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 
@@ -35,21 +41,13 @@ MODE_NAMES = {
         "no isolation, every commit waiting for the disk (the database's defaults)",
         "savepoint",
     ),
-    "clone": ("{clone}", "savepoint"),
+    "clone": ("clone tier: the rendered conftest's `own_database`", "savepoint"),
     "truncate": ("{cleanup} of the 2 example tables after each test", "savepoint"),
     "create_drop": ("`create_all` / `drop_all` of the 2 example tables per test", "savepoint"),
     "savepoint_40": ("**savepoint tier, 40-table schema**", None),
     "truncate_40": ("{cleanup} of the 40 tables after each test", "savepoint_40"),
     "create_drop_40": ("`create_all` / `drop_all` of the 40 tables per test", "savepoint_40"),
 }
-CLONE_NAMES = {
-    "rendered": "clone tier: the rendered conftest's `own_database`",
-    "postgresql": "clone tier (the bench's, until the conftest has one): `CREATE DATABASE ... "
-    "TEMPLATE`, connect, the test, `DROP DATABASE`",
-    "sqlite": "clone tier (the bench's, until the conftest has one): file copy, connect, the "
-    "test, delete",
-}
-SERVER_ENGINES = {"asyncpg", "psycopg"}
 
 PATH_NAMES = {
     "round_trip": 'one round trip: `fetchval("SELECT 1")` on a connection held throughout',
@@ -71,7 +69,6 @@ class IsolationFigures:
     n: int
     cleanup: str  # what the per-test cleanup modes run
     n_big: int  # tests per mode on the 40-table schema
-    rendered_clone: bool  # the clone mode measured the rendered conftest's own fixture
     # mode -> phase ("setup", "call", "teardown", "total") -> per-test milliseconds
     per_test_ms: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     # mode -> socket writes per test (median): round trips on asyncpg, whose I/O is asyncio's
@@ -129,11 +126,7 @@ def counts_round_trips(figures: IsolationFigures) -> bool:
 
 
 def mode_name(figures: IsolationFigures, mode: str) -> str:
-    if figures.rendered_clone:
-        clone = CLONE_NAMES["rendered"]
-    else:
-        clone = CLONE_NAMES["postgresql" if figures.engine in SERVER_ENGINES else "sqlite"]
-    return MODE_NAMES[mode][0].format(cleanup=f"`{figures.cleanup}`", clone=clone)
+    return MODE_NAMES[mode][0].format(cleanup=f"`{figures.cleanup}`")
 
 
 def isolation_table(figures: IsolationFigures) -> list[str]:
@@ -252,7 +245,7 @@ def targets(results: Results) -> list[str]:
             f"| {verdict(times >= CREATE_DROP_TIMES_SAVEPOINT)} |"
         )
     for engine, figures in by_engine.items():
-        if engine in SERVER_ENGINES:
+        if engine_database(engine) == "postgresql":
             clone = median(figures, "clone")
             lines.append(
                 f"| 1. clone tier per test, {engine} | < {CLONE_MS:.0f} ms | {ms(clone)} ms "
@@ -402,10 +395,9 @@ def render_record(record: RunRecord) -> str:
 
 def main() -> None:
     """Render BENCHMARKS.md again from a run's results.json (e.g. after editing NOTES.md)."""
-    root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("results", type=Path, nargs="?", default=root / "bench/out/results.json")
-    parser.add_argument("--out", type=Path, default=root / "BENCHMARKS.md")
+    parser.add_argument("results", type=Path, nargs="?", default=REPO / "bench/out/results.json")
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args()
     args.out.write_text(render_record(RunRecord.from_json(args.results.read_text())))
 

@@ -6,7 +6,7 @@
    loop; per-test times are pytest's own, setup + call + teardown): the same test body (insert
    and commit a few rows) under the rendered conftest's SAVEPOINT tier, with no isolation at all
    (its own database, commits not waiting for the disk), under the clone tier (a database copied
-   per test; the rendered conftest's `own_database` once it has one), with TRUNCATE/DELETE and
+   per test: the rendered conftest's `own_database`), with TRUNCATE/DELETE and
    with create_all/drop_all per test; the last three on the example schema and on a generated
    40-table one; and N empty async tests (the floor; and the floor plus one async fixture).
 2. From nothing to green: `copier copy` per engine; then, for the default engine, `uv sync` with a
@@ -16,7 +16,9 @@
 
 Projects are rendered from this work tree (uncommitted changes included) with the copier CLI into
 `bench/out/` (git-ignored); the benchmark test files are copied into each rendered project's
-`tests/bench_generated/` there, never into `template/`.
+`tests/bench_generated/` there, never into `template/`, and use its conftest's databases. The
+commands, the engines' databases and the PostgreSQL server are the template's tests' own
+(tests/commands.py, copier.yml through tests/template_config.py, tests/servers.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,9 +44,10 @@ import report  # noqa: E402
 from report import IsolationFigures, Results  # noqa: E402
 
 from tests import template_config  # noqa: E402
-from tests.commands import clean_env, summary_line  # noqa: E402
-from tests.postgres import LOCAL_SERVER  # noqa: E402
-from tests.template_config import engine_choices  # noqa: E402
+from tests.commands import clean_env, in_project, summary_line, timed_run  # noqa: E402
+from tests.copier_cli import copy_release  # noqa: E402
+from tests.servers import ServerUnavailableError, provide_postgres  # noqa: E402
+from tests.template_config import engine_choices, engine_database  # noqa: E402
 
 PROJECT_FILES = Path(__file__).resolve().parent / "project"
 PACKAGE = "my_service"
@@ -51,59 +55,46 @@ PACKAGE = "my_service"
 MODES = tuple(
     path.stem.split("_", 2)[2] for path in sorted(PROJECT_FILES.glob("test_[0-9][0-9]_*.py"))
 )
-SERVER_ENGINES = {"asyncpg", "psycopg"}
-BENCHMARKED_ENGINES = ("aiosqlite", "dialect", "asyncpg", "psycopg")
+# bench/project's modes speak these; MySQL's engines are not measured.
+BENCHMARKED_DATABASES = ("sqlite", "postgresql")
 
 
 class BenchError(Exception):
-    """A step failed; the message says which and shows its output."""
-
-
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
-    """Run a command; return its wall-clock seconds and stdout, or raise with all it printed."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        args, cwd=cwd, env=env or clean_env(), capture_output=True, text=True, check=False
-    )
-    seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise BenchError(
-            f"`{' '.join(args)}` exited {result.returncode} in {cwd}\n"
-            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
-        )
-    return seconds, result.stdout
+    """The bench cannot measure what it was asked; the message says why."""
 
 
 def render(engine: str, destination: Path) -> float:
-    """`copier copy` from this work tree; returns its seconds (the post-copy task included)."""
+    """`copier copy` from this work tree as a user runs it; returns its seconds (the post-copy
+    task included)."""
     if destination.exists():
         shutil.rmtree(destination)
-    seconds, _ = run(
-        [
-            sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--quiet",
-            "--vcs-ref", "HEAD",
-            "--data", "project_name=My Service", "--data", f"package_name={PACKAGE}",
-            "--data", f"engine={engine}",
-            str(REPO), str(destination),
-        ],
-        REPO,
-    )  # fmt: skip
-    return seconds
+    start = time.perf_counter()
+    copy_release(
+        REPO, destination, "HEAD", project_name="My Service", package_name=PACKAGE, engine=engine
+    )
+    return time.perf_counter() - start
 
 
 def sync(project: Path) -> float:
-    seconds, _ = run(["uv", "sync", "--locked", "--quiet"], project)
+    seconds, _ = timed_run(["uv", "sync", "--locked", "--quiet"], project)
     return seconds
 
 
-def in_project(project: Path, *args: str, **env: str) -> str:
-    _, stdout = run(["uv", "run", "--frozen", *args], project, clean_env(**env))
-    return stdout
+def project_output(project: Path, *args: str, **env: str) -> str:
+    """What a tool of the project's environment prints, run with `env` added."""
+    return in_project(project, *args, env=clean_env(**env)).stdout
 
 
-def database_env(engine: str, postgres_url: str) -> dict[str, str]:
+def uses_server(engine: str) -> bool:
+    return engine_database(engine) == "postgresql"
+
+
+def database_env(engine: str, postgres_url: str | None) -> dict[str, str]:
     """What a rendered project's tests need to find their database server."""
-    return {"TEST_DATABASE_URL": postgres_url} if engine in SERVER_ENGINES else {}
+    if not uses_server(engine):
+        return {}
+    assert postgres_url is not None, f"{engine} needs a PostgreSQL server"
+    return {"TEST_DATABASE_URL": postgres_url}
 
 
 def big_n(n: int) -> int:
@@ -112,7 +103,7 @@ def big_n(n: int) -> int:
 
 
 def measure_isolation(
-    engine: str, project: Path, n: int, work: Path, postgres_url: str
+    engine: str, project: Path, n: int, work: Path, postgres_url: str | None
 ) -> IsolationFigures:
     generated = project / "tests" / "bench_generated"
     if generated.exists():
@@ -123,16 +114,16 @@ def measure_isolation(
         if source.name.startswith(("test_", "conftest")):
             shutil.copy(source, generated / source.name)
     timings = work / f"isolation-{engine}.json"
-    in_project(
+    project_output(
         project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider",
         BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_N_BIG=str(big_n(n)),
         BENCH_TIMINGS=str(timings),
         **database_env(engine, postgres_url),
     )  # fmt: skip
     # As bench/project/conftest.py's empty_tables decides it, by the database behind the engine.
-    cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if engine in SERVER_ENGINES else "DELETE"
+    cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if uses_server(engine) else "DELETE"
     recorded = json.loads(timings.read_text())
-    figures = IsolationFigures(engine, n, cleanup, big_n(n), recorded["info"]["rendered_clone"])
+    figures = IsolationFigures(engine, n, cleanup, big_n(n))
     by_mode: dict[str, list[dict[str, float]]] = {}
     for nodeid, phases in recorded["tests"].items():
         module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_03_savepoint.py
@@ -162,7 +153,7 @@ def measure_unit_of_work(
     probe = project / "bench_uow_probe.py"
     shutil.copy(PROJECT_FILES / "uow_probe.py", probe)
     try:
-        stdout = in_project(
+        stdout = project_output(
             project, "python", probe.name,
             BENCH_PACKAGE=PACKAGE, BENCH_ADMIN_URL=postgres_url,
             BENCH_OPS=str(ops), BENCH_ROUNDS=str(rounds),
@@ -185,7 +176,7 @@ def project_versions(project: Path) -> dict[str, str]:
         "        pass\n"
         "print(json.dumps(found))\n"
     )
-    return dict(json.loads(in_project(project, "python", "-c", code, *names)))
+    return dict(json.loads(project_output(project, "python", "-c", code, *names)))
 
 
 def machine() -> dict[str, str]:
@@ -224,16 +215,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=200, help="tests per isolation mode (default 200)")
     parser.add_argument(
         "--engines",
-        help="comma-separated engines for figure 1 (default: every engine copier.yml offers that "
-        "the benchmark knows); figure 3 runs when asyncpg is among them",
+        help="comma-separated engines for figure 1 (default: every engine copier.yml offers on "
+        f"{' or '.join(BENCHMARKED_DATABASES)}); figure 3 runs when asyncpg is among them",
     )
     parser.add_argument("--ops", type=int, default=5000, help="operations per path, figure 3")
     parser.add_argument("--rounds", type=int, default=10, help="rounds the paths take turns in")
     parser.add_argument(
         "--postgres-url",
-        default=os.environ.get("TEST_DATABASE_URL", LOCAL_SERVER),
+        default=os.environ.get("TEST_DATABASE_URL"),
         help="a database on the PostgreSQL server, where scratch databases are created (default: "
-        "TEST_DATABASE_URL, as for the rendered projects' tests, else the local server)",
+        "TEST_DATABASE_URL, else the server the template's tests would use: the local one, else "
+        "one started here)",
     )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--work-dir", type=Path, default=REPO / "bench" / "out")
@@ -243,15 +235,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     choices, default_engine = engine_choices(), template_config.default_engine()
+    benchmarked = [e for e in choices if engine_database(e) in BENCHMARKED_DATABASES]
     if args.engines is None:
-        engines = [engine for engine in choices if engine in BENCHMARKED_ENGINES]
+        engines = benchmarked
     else:
         engines = [engine.strip() for engine in args.engines.split(",") if engine.strip()]
-    unknown = [e for e in engines if e not in choices or e not in BENCHMARKED_ENGINES]
+    unknown = [e for e in engines if e not in benchmarked]
     if unknown:
         raise SystemExit(
             f"unknown engine(s) {', '.join(unknown)}: copier.yml offers {', '.join(choices)}; "
-            f"the benchmark knows {', '.join(BENCHMARKED_ENGINES)}"
+            f"the benchmark measures {', '.join(benchmarked)}"
         )
     if args.n < 3:
         raise SystemExit("--n must be 3 or more: the first and last tests are not measured")
@@ -278,22 +271,30 @@ def main(argv: list[str] | None = None) -> int:
     step("uv sync, timed")
     results.sync_seconds = sync(default)
     step("the rendered suite, timed")
-    results.suite_seconds, stdout = run(["uv", "run", "pytest", "-p", "no:cacheprovider"], default)
-    results.suite_summary = summary_line(stdout).strip("= ")
+    results.suite_seconds, suite = timed_run(
+        ["uv", "run", "pytest", "-p", "no:cacheprovider"], default
+    )
+    results.suite_summary = summary_line(suite.stdout).strip("= ")
 
-    for engine in engines:
-        if engine != default_engine:
-            step(f"uv sync of the {engine} project")
-            sync(projects[engine])
-        step(f"isolation, engine={engine}, N={args.n}")
-        results.isolation.append(
-            measure_isolation(engine, projects[engine], args.n, work, args.postgres_url)
-        )
-    if "asyncpg" in engines:
-        step(f"unit of work against raw asyncpg, {args.ops} operations per path")
-        results.unit_of_work = measure_unit_of_work(
-            projects["asyncpg"], args.ops, args.rounds, args.postgres_url
-        )
+    with ExitStack() as servers:
+        postgres_url = None
+        if any(uses_server(engine) for engine in engines):
+            step("the PostgreSQL server")
+            postgres_url = servers.enter_context(provide_postgres(args.postgres_url)).url
+        for engine in engines:
+            if engine != default_engine:
+                step(f"uv sync of the {engine} project")
+                sync(projects[engine])
+            step(f"isolation, engine={engine}, N={args.n}")
+            results.isolation.append(
+                measure_isolation(engine, projects[engine], args.n, work, postgres_url)
+            )
+        if "asyncpg" in engines:
+            step(f"unit of work against raw asyncpg, {args.ops} operations per path")
+            assert postgres_url is not None  # asyncpg speaks PostgreSQL
+            results.unit_of_work = measure_unit_of_work(
+                projects["asyncpg"], args.ops, args.rounds, postgres_url
+            )
     for engine in dict.fromkeys([default_engine, *engines]):
         results.versions.update(project_versions(projects[engine]))
     command = "uv run python bench/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
@@ -309,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     try:
         raise SystemExit(main())
-    except BenchError as error:
+    # A command that fails fails tests/commands.py's assertion, which shows all it printed.
+    except (BenchError, AssertionError, ServerUnavailableError) as error:
         print(f"bench: {error}", file=sys.stderr)
         raise SystemExit(1) from None

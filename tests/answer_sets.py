@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tests.template_config import default_engine, default_framework, engine_database
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -27,19 +29,24 @@ class Variant:
 
     @property
     def engine(self) -> str:
-        return str(self.answers.get("engine", "aiosqlite"))
+        return str(self.answers.get("engine", default_engine()))
 
     @property
     def framework(self) -> str:
-        return str(self.answers.get("framework", "none"))
+        return str(self.answers.get("framework", default_framework()))
+
+    @property
+    def database(self) -> str:
+        """The database family the engine speaks, as copier.yml derives it."""
+        return engine_database(self.engine)
 
     @property
     def uses_postgresql(self) -> bool:
-        return self.engine in {"asyncpg", "psycopg"}
+        return self.database == "postgresql"
 
     @property
     def uses_mysql(self) -> bool:
-        return self.engine == "asyncmy"
+        return self.database == "mysql"
 
 
 def rendered(name: str, **answers: object) -> Variant:

@@ -50,6 +50,15 @@ def run(
     return result
 
 
+def timed_run(
+    args: list[str], cwd: Path, *, env: dict[str, str] | None = None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """`run`, checked, and the wall-clock seconds the command took (the bench's figures)."""
+    start = time.perf_counter()
+    result = run(args, cwd, env=env)
+    return time.perf_counter() - start, result
+
+
 def in_project(project: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     """Run a tool from the project's own environment (installed by `uv sync --locked`)."""
     return run(["uv", "run", "--frozen", *args], project, **kwargs)  # type: ignore[arg-type]

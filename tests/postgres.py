@@ -13,16 +13,6 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg import sql
 
-LOCAL_SERVER = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
-
-
-def answers(url: str) -> bool:
-    try:
-        with psycopg.connect(url, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
-
 
 @contextmanager
 def scratch_database(server_url: str, prefix: str, *, create: bool = True) -> Iterator[str]:

@@ -43,6 +43,8 @@ import psycopg
 import pymysql
 import pytest
 
+from tests.template_config import default_engine, engine_database
+
 LOCAL_POSTGRES = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
 LOCAL_MARIADB = "mysql://root@127.0.0.1:3306/test"
 STARTUP_TIMEOUT_S = 60.0
@@ -538,10 +540,10 @@ def pgbouncer_url(postgres_url: str) -> Iterator[str]:
 
 def server_fixture(answers: dict[str, object]) -> str | None:
     """The fixture whose server an answer set's rendered suite runs against, if any."""
-    engine = answers.get("engine", "aiosqlite")
-    if engine in {"asyncpg", "psycopg"}:
+    database = engine_database(str(answers.get("engine", default_engine())))
+    if database == "postgresql":
         return "pgbouncer_url" if answers.get("pgbouncer") else "postgres_url"
-    if engine in {"asyncmy", "aiomysql"}:
+    if database == "mysql":
         return "mariadb_url"
     return None
 

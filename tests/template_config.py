@@ -1,4 +1,5 @@
-"""What copier.yml says, read the way copier reads it: the engines, the owner-owned paths."""
+"""What copier.yml says, read the way copier reads it: the engines and the database each speaks,
+the frameworks, the owner-owned paths. The tests and the bench ask here, never write these down."""
 
 from __future__ import annotations
 
@@ -42,6 +43,16 @@ def framework_choices() -> list[str]:
 
 def default_engine() -> str:
     return str(copier_config()["engine"]["default"])
+
+
+def default_framework() -> str:
+    return str(copier_config()["framework"]["default"])
+
+
+def engine_database(engine: str) -> str:
+    """The database family an engine speaks (`sqlite`, `postgresql`, `mysql`): copier.yml's
+    `engine_databases`, which its derived `database` answer reads."""
+    return str(copier_config()["engine_databases"]["default"][engine])
 
 
 def owner_owned_paths(package_name: str) -> list[str]:

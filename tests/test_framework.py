@@ -12,6 +12,7 @@ import yaml
 from tests import scratch
 from tests.answer_sets import Variant
 from tests.commands import clean_env, free_port, get, in_project, post_author, serving
+from tests.copier_cli import files_of
 
 # Words that belong to another framework's project; a project without one imports neither.
 OTHER_FRAMEWORKS = {
@@ -21,15 +22,6 @@ OTHER_FRAMEWORKS = {
 }
 
 
-def rendered_files(project: Path) -> list[Path]:
-    skip = {".git", ".venv", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
-    return [
-        path
-        for path in project.rglob("*")
-        if path.is_file() and not skip.intersection(path.relative_to(project).parts)
-    ]
-
-
 def test_framework_is_recorded_in_the_answers(project: Path, variant: Variant) -> None:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["framework"] == variant.framework
@@ -37,7 +29,7 @@ def test_framework_is_recorded_in_the_answers(project: Path, variant: Variant) -
 
 def test_reads_as_written_for_its_framework_alone(project: Path, variant: Variant) -> None:
     offenders = []
-    for path in rendered_files(project):
+    for path in files_of(project):
         if path.name in {"uv.lock", ".copier-answers.yml"}:
             continue
         if match := OTHER_FRAMEWORKS[variant.framework].search(path.read_text()):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.commands import run, tool
-from tests.template_config import TEMPLATE_ROOT
+from tests.copier_cli import files_of
+from tests.template_config import TEMPLATE_ROOT, engine_choices, engine_database
 
 
 def test_ruff_check_passes() -> None:
@@ -15,8 +16,17 @@ def test_ruff_format_changes_nothing() -> None:
 
 
 def test_the_readme_names_every_file_of_the_tests() -> None:
-    """The layout list is where a newcomer looks for a test: none may be missing from it."""
+    """The layout list is where a newcomer looks for a test or a helper: none may be missing."""
     readme = (TEMPLATE_ROOT / "README.md").read_text()
-    files = sorted(path.name for path in (TEMPLATE_ROOT / "tests").glob("*.py"))
-    unnamed = [name for name in files if name not in {"__init__.py", "conftest.py"}]
-    assert [name for name in unnamed if f"`{name}`" not in readme] == []
+    layout = readme.split("\n## Repository layout\n", 1)[1].split("\n## ", 1)[0]
+    files = [path.relative_to(TEMPLATE_ROOT) for path in files_of(TEMPLATE_ROOT / "tests")]
+    assert [str(path) for path in files if f"`{path}`" not in layout] == []
+
+
+def test_every_engine_speaks_a_database_the_template_has_files_for() -> None:
+    """copier.yml's `engine_databases` is where an engine's database is written, once: an engine
+    offered without a line there would render with no database at all."""
+    partials = (TEMPLATE_ROOT / "includes" / "databases").iterdir()
+    families = sorted(path.name for path in partials if path.is_dir())
+    databases = {engine: engine_database(engine) for engine in engine_choices()}
+    assert sorted(set(databases.values())) == families, databases

@@ -5,17 +5,15 @@ measures them), and how many writes to sockets each test makes (on asyncpg, one 
 to the server), and writes them to the JSON file named by BENCH_TIMINGS. The package under
 test is named by BENCH_PACKAGE, so these files serve every rendered project unchanged.
 
-Modes that need a database of their own (no isolation, the clone tier's fallback) get one from
-`scratch`: on PostgreSQL a database created on the test server, on SQLite a file beside the
-test database.
+Every database here is the rendered project's: the test database and its engine (`engine`,
+`session`), and copies of its migrated template (`migrated_template`, `own_database`) for the
+modes that need a database of their own. Nothing here creates or drops a database itself.
 """
 
 import asyncio.selector_events
 import importlib
 import json
 import os
-import shutil
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,7 +37,7 @@ from sqlalchemy import (
     func,
     make_url,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
 PACKAGE = os.environ["BENCH_PACKAGE"]
@@ -51,10 +49,6 @@ BIG_TABLES = 40
 db: ModuleType = importlib.import_module(f"{PACKAGE}.db")
 models: ModuleType = importlib.import_module(f"{PACKAGE}.models")
 Settings = importlib.import_module(f"{PACKAGE}.settings").Settings
-
-# The clone tier plugs in by name: the rendered conftest's own fixture when it has one.
-RENDERED_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
-RENDERED_CLONE = "def own_database(" in RENDERED_CONFTEST.read_text()
 
 # nodeid -> phase -> seconds (and "writes" -> count), in the order the tests ran
 durations: dict[str, dict[str, float]] = {}
@@ -86,10 +80,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    info = {"rendered_clone": RENDERED_CLONE}
-    Path(os.environ["BENCH_TIMINGS"]).write_text(
-        json.dumps({"tests": durations, "info": info}, indent=1)
-    )
+    Path(os.environ["BENCH_TIMINGS"]).write_text(json.dumps({"tests": durations}, indent=1))
 
 
 async def insert_and_commit(session: Any, name: str = "Bench author") -> None:
@@ -105,79 +96,18 @@ async def insert_and_commit(session: Any, name: str = "Bench author") -> None:
     await session.commit()
 
 
-def is_postgresql(url: str) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
-
-
-class Scratch:
-    """Databases of the bench's own beside the test database, all removed at the end."""
-
-    def __init__(self, database_url: str) -> None:
-        self.main = make_url(database_url)
-        self.server = is_postgresql(database_url)
-        self.created: list[str] = []
-        self.admin: AsyncEngine | None = None
-        if self.server:
-            self.admin = create_async_engine(
-                self.main, poolclass=NullPool, isolation_level="AUTOCOMMIT"
-            )
-
-    async def execute(self, statement: str) -> None:
-        assert self.admin is not None
-        async with self.admin.connect() as connection:
-            await connection.exec_driver_sql(statement)
-
-    async def create(self, purpose: str, template: str | None = None) -> str:
-        """An empty database, or a copy of `template` (a URL `create` returned)."""
-        name = f"{Path(str(self.main.database)).stem}_{purpose}_{uuid.uuid4().hex[:6]}"
-        if self.server:
-            copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
-            await self.execute(f'CREATE DATABASE "{name}"{copy}')
-            url = self.main.set(database=name)
-        else:
-            path = Path(str(self.main.database)).with_name(f"{name}.db")
-            if template:
-                shutil.copyfile(str(make_url(template).database), path)
-            url = self.main.set(database=str(path))
-        rendered = url.render_as_string(hide_password=False)
-        self.created.append(rendered)
-        return rendered
-
-    async def drop(self, url: str) -> None:
-        if self.server:
-            await self.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-        else:
-            Path(str(make_url(url).database)).unlink(missing_ok=True)
-        self.created.remove(url)
-
-    async def drop_all(self) -> None:
-        for url in list(self.created):
-            await self.drop(url)
-        if self.admin is not None:
-            await self.admin.dispose()
-
-
-@pytest.fixture(scope="session")
-async def scratch(database_url: str) -> AsyncIterator[Scratch]:
-    databases = Scratch(database_url)
-    yield databases
-    await databases.drop_all()
-
-
 @asynccontextmanager
 async def no_isolation_engine(
-    scratch: Scratch, engine_options: dict[str, Any], *, durable: bool
+    migrated_template: Any, engine_options: dict[str, Any], *, durable: bool
 ) -> AsyncIterator[AsyncEngine]:
-    """The application's engine (with the test engine's options) on a database of its own,
-    migrated like the test database; unless `durable`, its commits do not wait for the disk."""
-    url = await scratch.create("durable" if durable else "nosync")
-    if scratch.server and not durable:
-        await scratch.execute(
-            f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off'
-        )
-    await create_tables(url, db.Base.metadata)
+    """The application's engine (with the test engine's options) on a database of its own: a
+    copy of the rendered conftest's migrated template, as its `own_database` makes them. Unless
+    `durable`, its commits do not wait for the disk."""
+    url = await migrated_template.copy()
+    if make_url(url).get_backend_name() == "postgresql" and not durable:
+        await no_synchronous_commit(url)
     engine = db.make_engine(Settings(database_url=url), **engine_options)
-    if not scratch.server and not durable:
+    if engine.dialect.name == "sqlite" and not durable:
 
         @event.listens_for(engine.sync_engine, "connect")
         def no_fsync(dbapi_connection: Any, _record: Any) -> None:
@@ -189,13 +119,16 @@ async def no_isolation_engine(
         yield engine
     finally:
         await engine.dispose()
+        await migrated_template.drop(url)
 
 
-async def create_tables(url: str, metadata: MetaData) -> None:
+async def no_synchronous_commit(url: str) -> None:
+    """The database's sessions, from the next one on, commit without waiting for the WAL flush."""
     engine = db.make_engine(Settings(database_url=url), poolclass=NullPool)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(metadata.create_all)
+            name = connection.dialect.identifier_preparer.quote(str(make_url(url).database))
+            await connection.exec_driver_sql(f"ALTER DATABASE {name} SET synchronous_commit = off")
     finally:
         await engine.dispose()
 

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
-from .conftest import N, Scratch, db, insert_and_commit, no_isolation_engine
+from .conftest import N, db, insert_and_commit, no_isolation_engine
 
 
 @pytest.fixture(scope="module")
-async def engine_of_its_own(scratch: Scratch, engine_options: dict[str, Any]) -> AsyncIterator[Any]:
-    async with no_isolation_engine(scratch, engine_options, durable=True) as engine:
+async def engine_of_its_own(
+    migrated_template: Any, engine_options: dict[str, Any]
+) -> AsyncIterator[Any]:
+    async with no_isolation_engine(migrated_template, engine_options, durable=True) as engine:
         yield engine
 
 
