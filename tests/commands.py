@@ -83,8 +83,12 @@ def assert_all_passed(stdout: str) -> str:
 
 
 def owners_copy(project: Path, destination: Path) -> Path:
-    """The session's rendered project is shared by other tests: an owner's edits go to a copy."""
-    shutil.copytree(project, destination, ignore=shutil.ignore_patterns(".venv", ".*_cache"))
+    """The session's rendered project is shared by other tests: an owner's edits go to a copy.
+    Its mypy cache comes along, as an owner's would be there: mypy checks each entry against the
+    file's path, size and time, and a moved one against its hash."""
+    shutil.copytree(
+        project, destination, ignore=shutil.ignore_patterns(".venv", ".pytest_cache", ".ruff_cache")
+    )
     run(["uv", "sync", "--locked", "--quiet"], destination)
     if not (destination / ".git").exists():
         run(["git", "init", "--quiet"], destination)

@@ -9,18 +9,47 @@ from pathlib import Path
 import pytest
 
 from tests.answer_sets import VARIANTS, Variant
-from tests.commands import run
+from tests.commands import in_project, run
 from tests.copier_cli import GIT_IDENTITY
 from tests.updates import released_template
 
-# The database servers: fixtures `postgres_url`, `mariadb_url`, `pgbouncer_url`.
-pytest_plugins = ["tests.servers"]
+# The database servers: fixtures `postgres_url`, `mariadb_url`, `pgbouncer_url`; the README's
+# commands run once per answer set: `readme_run`.
+pytest_plugins = ["tests.servers", "tests.readme_run"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Every render commits itself (hooks/post_copy.py) as an owner's would, whose git knows who
     is committing; on any machine, whatever its git configuration."""
     os.environ.update(GIT_IDENTITY)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--answer-set",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only the tests of this answer set (tests/answer_sets.py; may be repeated)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With `--answer-set`, the tests of other sets and of no set are deselected."""
+    chosen = config.getoption("answer_set")
+    if not chosen:
+        return
+    unknown = set(chosen) - {v.name for v in VARIANTS}
+    if unknown:
+        raise pytest.UsageError(
+            f"--answer-set: no answer set {', '.join(sorted(unknown))} in tests/answer_sets.py"
+        )
+    kept, deselected = [], []
+    for item in items:
+        variant = getattr(item, "callspec", None) and item.callspec.params.get("variant")
+        (kept if variant and variant.name in chosen else deselected).append(item)
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = kept
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -58,6 +87,9 @@ def project(copie_session: object, variant: Variant, request: pytest.FixtureRequ
     project_dir: Path = result.project_dir
     if variant.installed:
         run(["uv", "sync", "--locked", "--quiet"], project_dir)
+        # A warm mypy cache, which the owners' copies of the project take along (mypy's result
+        # is test_mypy_strict_passes's to judge).
+        in_project(project_dir, "mypy", check=False)
     return project_dir
 
 
