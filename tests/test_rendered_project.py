@@ -209,7 +209,9 @@ def test_ci_workflow_is_valid_and_audited(project: Path) -> None:
     assert_workflow_is_clean(project / ".github" / "workflows" / "ci.yml")
 
 
+# The dialect is the same whatever the framework: its compliance suite runs once.
 @pytest.mark.engines("dialect")
+@pytest.mark.frameworks("none")
 def test_dialect_compliance_suite_passes(project: Path) -> None:
     """SQLAlchemy's own dialect compliance suite, by the command the rendered README gives."""
     result = in_project(project, "pytest", "-c", "test.cfg", "-q", "-p", "no:cacheprovider")
