@@ -17,7 +17,9 @@ from tests import mysql, postgres
 from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project, run
 
-# A test that holds its run open (its databases created) until the run is stopped.
+# A test that holds its run open (its databases created) until the run is stopped. It writes
+# its database's URL whole, as one line: to a temporary name, then renamed over HOLD_FILE, so
+# that a reader never finds the file empty or half written.
 HOLDING_TEST = """
 import asyncio
 import os
@@ -25,7 +27,10 @@ from pathlib import Path
 
 
 async def test_hold(database_url: str) -> None:
-    Path(os.environ["HOLD_FILE"]).write_text(database_url)
+    hold_file = Path(os.environ["HOLD_FILE"])
+    written = hold_file.with_name(hold_file.name + ".tmp")
+    written.write_text(database_url + "\\n")
+    os.replace(written, hold_file)
     await asyncio.sleep(600)
 """
 
@@ -55,7 +60,7 @@ def holding_run(
         )
     try:
         deadline = time.monotonic() + 120  # a liveness bound, not a speed figure
-        while not hold_file.exists():
+        while held_url(hold_file) is None:
             assert process.poll() is None, f"the holding run ended early:\n{log.read_text()}"
             assert time.monotonic() < deadline, "the holding run never created its database"
             time.sleep(0.1)
@@ -66,8 +71,19 @@ def holding_run(
         process.wait()
 
 
+def held_url(hold_file: Path) -> str | None:
+    """The URL the holding run wrote, once it is there whole (a line); else None."""
+    try:
+        record = hold_file.read_text()
+    except FileNotFoundError:
+        return None
+    return record.removesuffix("\n") if record.endswith("\n") else None
+
+
 def database_of(hold_file: Path) -> str:
-    return hold_file.read_text().rsplit("/", 1)[1]
+    url = held_url(hold_file)
+    assert url is not None, f"{hold_file} holds no whole record"
+    return url.rsplit("/", 1)[1]
 
 
 @pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
