@@ -104,13 +104,13 @@ def test_the_next_run_drops_a_killed_runs_databases_only(
 
     with holding_run(copy, alive_file, server) as alive:
         alive_database = database_of(alive_file)
+        # The next run: any run that uses the database clears what killed runs left.
         in_project(
             copy,
             "pytest",
             "-p",
             "no:cacheprovider",
-            "--deselect",
-            "tests/test_hold.py",
+            "tests/test_unit_of_work.py",
             env=clean_env(TEST_DATABASE_URL=server),
         )
 

@@ -25,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 PACKAGE = os.environ["BENCH_PACKAGE"]
-db = importlib.import_module(f"{PACKAGE}.db")
+base = importlib.import_module(f"{PACKAGE}.db.base")
+engine_module = importlib.import_module(f"{PACKAGE}.db.engine")
+session_module = importlib.import_module(f"{PACKAGE}.db.session")
 models = importlib.import_module(f"{PACKAGE}.models")
 settings_module = importlib.import_module(f"{PACKAGE}.settings")
 
@@ -102,26 +104,26 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
     async with admin.connect() as connection:
         await connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
     url = server.set(database=scratch)
-    engine: AsyncEngine = db.make_engine(
+    engine: AsyncEngine = engine_module.make_engine(
         settings_module.Settings(database_url=url.render_as_string(hide_password=False))
     )
     settings = settings_module.Settings(database_url=url.render_as_string(hide_password=False))
     # Main before the liveness check: SQLAlchemy's pre-ping at every checkout (on top of the
     # rendered engine's own check, which costs no round trip for a connection used recently).
-    pre_ping = db.make_engine(settings, pool_pre_ping=True)
+    pre_ping = engine_module.make_engine(settings, pool_pre_ping=True)
     # No liveness check at all: no pre-ping, and none of the engine's own checkout listeners.
-    no_check = db.make_engine(settings, pool_pre_ping=False)
+    no_check = engine_module.make_engine(settings, pool_pre_ping=False)
     checkout_listeners = len(no_check.sync_engine.pool.dispatch.checkout)
     if checkout_listeners:  # an empty collection refuses clear()
         no_check.sync_engine.pool.dispatch.checkout.clear()
     pool = None
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(db.Base.metadata.create_all)
-        session_factory = db.make_session_factory(engine)
-        pre_ping_factory = db.make_session_factory(pre_ping)
-        no_check_factory = db.make_session_factory(no_check)
-        async with db.unit_of_work(session_factory) as session:
+            await connection.run_sync(base.Base.metadata.create_all)
+        session_factory = session_module.make_session_factory(engine)
+        pre_ping_factory = session_module.make_session_factory(pre_ping)
+        no_check_factory = session_module.make_session_factory(no_check)
+        async with session_module.unit_of_work(session_factory) as session:
             author = models.Author(name="Bench author")
             session.add(author)
         pk = author.id
@@ -153,15 +155,15 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work_no_check() -> object:
-            async with db.unit_of_work(no_check_factory) as session:
+            async with session_module.unit_of_work(no_check_factory) as session:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work_pre_ping() -> object:
-            async with db.unit_of_work(pre_ping_factory) as session:
+            async with session_module.unit_of_work(pre_ping_factory) as session:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work() -> object:
-            async with db.unit_of_work(session_factory) as session:
+            async with session_module.unit_of_work(session_factory) as session:
                 return await session.get(models.Author, pk)
 
         paths: dict[str, Operation] = {
