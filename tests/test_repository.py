@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from tests.commands import run, tool
 from tests.copier_cli import files_of
 from tests.template_config import TEMPLATE_ROOT, engine_choices, engine_database
@@ -30,3 +33,31 @@ def test_every_engine_speaks_a_database_the_template_has_files_for() -> None:
     families = sorted(path.name for path in partials if path.is_dir())
     databases = {engine: engine_database(engine) for engine in engine_choices()}
     assert sorted(set(databases.values())) == families, databases
+
+
+# Where branching may stay because it reads naturally there: prose and the dependency list.
+BRANCHING_ALLOWED = {"README.md.jinja", "pyproject.toml.jinja"}
+MOST_TAGS = 10
+INCLUDE_ONLY = re.compile(r"\A\s*\{%-?\s*include\s[^%]*%\}\s*\Z")
+
+
+def jinja_files() -> list[Path]:
+    roots = (TEMPLATE_ROOT / "template", TEMPLATE_ROOT / "includes")
+    return sorted(path for root in roots for path in root.rglob("*.jinja") if path.is_file())
+
+
+def test_no_code_file_branches_more_than_ten_times() -> None:
+    """A file with many `{%` tags reads as several files at once: its branches belong in the
+    partials of an engine or a database family."""
+    counts = {
+        str(path.relative_to(TEMPLATE_ROOT)): path.read_text().count("{%")
+        for path in jinja_files()
+        if path.name not in BRANCHING_ALLOWED
+    }
+    assert {name: n for name, n in counts.items() if n > MOST_TAGS} == {}
+
+
+def test_no_partial_only_includes_another() -> None:
+    """A partial that holds nothing but an include is a detour: include the other one directly."""
+    includes = [p for p in jinja_files() if p.is_relative_to(TEMPLATE_ROOT / "includes")]
+    assert [str(p) for p in includes if INCLUDE_ONLY.match(p.read_text())] == []
