@@ -125,16 +125,18 @@ def clone(tagged: Tagged, tmp_path: Path) -> Path:
 
 
 def bump(repo: Path, version: str, section: str | None = None) -> None:
-    """Set pyproject.toml's version; put `section` under `## [Unreleased]` in CHANGELOG.md."""
+    """Set pyproject.toml's version; put `section` in CHANGELOG.md after `## [Unreleased]` and
+    what it holds, before the newest release."""
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(
         re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', pyproject.read_text(), count=1)
     )
     if section is not None:
         changelog = repo / "CHANGELOG.md"
-        changelog.write_text(
-            changelog.read_text().replace("## [Unreleased]\n", f"## [Unreleased]\n\n{section}", 1)
-        )
+        text = changelog.read_text()
+        newest = re.search(r"(?m)^## \[\d", text)
+        assert newest, "CHANGELOG.md has no release"
+        changelog.write_text(f"{text[: newest.start()]}{section}{text[newest.start() :]}")
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -46,8 +46,12 @@ N = int(os.environ["BENCH_N"])
 N_BIG = int(os.environ.get("BENCH_N_BIG", N))
 BIG_TABLES = 40
 
-base: ModuleType = importlib.import_module(f"{PACKAGE}.db.base")
-engine_module: ModuleType = importlib.import_module(f"{PACKAGE}.db.engine")
+# The project's data layer, each name from the module that defines it.
+db = SimpleNamespace(
+    Base=importlib.import_module(f"{PACKAGE}.db.base").Base,
+    make_engine=importlib.import_module(f"{PACKAGE}.db.engine").make_engine,
+    make_session_factory=importlib.import_module(f"{PACKAGE}.db.session").make_session_factory,
+)
 models: ModuleType = importlib.import_module(f"{PACKAGE}.models")
 Settings = importlib.import_module(f"{PACKAGE}.settings").Settings
 
@@ -107,7 +111,7 @@ async def no_isolation_engine(
     url = await migrated_template.copy()
     if make_url(url).get_backend_name() == "postgresql" and not durable:
         await no_synchronous_commit(url)
-    engine = engine_module.make_engine(Settings(database_url=url), **engine_options)
+    engine = db.make_engine(Settings(database_url=url), **engine_options)
     if engine.dialect.name == "sqlite" and not durable:
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -125,7 +129,7 @@ async def no_isolation_engine(
 
 async def no_synchronous_commit(url: str) -> None:
     """The database's sessions, from the next one on, commit without waiting for the WAL flush."""
-    engine = engine_module.make_engine(Settings(database_url=url), poolclass=NullPool)
+    engine = db.make_engine(Settings(database_url=url), poolclass=NullPool)
     try:
         async with engine.begin() as connection:
             name = connection.dialect.identifier_preparer.quote(str(make_url(url).database))
@@ -139,8 +143,8 @@ def big_schema() -> MetaData:
     rooted at `author` (each table the child of one before it, every third one also referring
     to `author`), each with an index on every foreign key, a unique constraint and a composite
     index, and server defaults: what create_all/drop_all and TRUNCATE pay for per table."""
-    metadata = MetaData(naming_convention=base.Base.metadata.naming_convention)
-    for table in base.Base.metadata.sorted_tables:
+    metadata = MetaData(naming_convention=db.Base.metadata.naming_convention)
+    for table in db.Base.metadata.sorted_tables:
         table.to_metadata(metadata)
     parents = [table.name for table in metadata.sorted_tables]
     for i in range(BIG_TABLES - len(parents)):
