@@ -137,7 +137,10 @@ def post_author(base: str, name: str) -> int:
 @contextmanager
 def serving(args: list[str], cwd: Path, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
     """A rendered app served by a command of its README, until the block ends: its base URL,
-    once `/health/ready` answers. The server and its reloader's children are stopped after."""
+    once `/health/ready` answers. The server and its reloader's children are stopped after, all
+    of them: a reloader's worker can outlive its parent for a moment, still listening, and
+    would answer the next app's requests on the same port."""
+    assert not listening(port), f"something already listens on 127.0.0.1:{port}"
     with log.open("w") as output:
         server = subprocess.Popen(
             args, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -160,12 +163,54 @@ def serving(args: list[str], cwd: Path, env: dict[str, str], port: int, log: Pat
             os.killpg(server.pid, signal.SIGTERM)
             try:
                 server.wait(timeout=30)
+                stopped = group_ended(server.pid, timeout=30)
             except subprocess.TimeoutExpired:
+                stopped = False
+            if not stopped:
                 os.killpg(server.pid, signal.SIGKILL)  # nothing of it may outlive the test
                 server.wait(timeout=10)
+                group_ended(server.pid, timeout=10)
                 raise AssertionError(
                     f"`{' '.join(args)}` did not stop within 30 s of SIGTERM:\n{log.read_text()}"
-                ) from None
+                )
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def group_ended(group: int, timeout: float) -> bool:
+    """Whether every process of a process group has exited within `timeout` seconds (a zombie
+    waiting for an init that does not reap it has exited)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not live_members(group):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def live_members(group: int) -> list[int]:
+    """The processes of a group that have not exited, from /proc (Linux); elsewhere, whether
+    the group answers a signal."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return []
+        return [group]
+    members = []
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its ")".
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # exited while we looked
+        if int(pgrp) == group and state not in {"Z", "X"}:
+            members.append(int(stat.parent.name))
+    return members
 
 
 def pre_commit_results(stdout: str) -> dict[str, str]:
