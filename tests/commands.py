@@ -95,15 +95,27 @@ def owners_copy(project: Path, destination: Path) -> Path:
     return destination
 
 
-def readme_commands(project: Path, heading: str) -> list[str]:
-    """The commands of the first `sh` block under a heading of the rendered README, in order,
+def shell_blocks(readme: str) -> list[tuple[str, list[str]]]:
+    """Every `sh` block of a README, in order, with the `## ` heading it stands under; commands
     without their comments: what an owner copies and runs."""
-    readme = (project / "README.md").read_text()
-    section = readme.split(f"\n{heading}\n", 1)[1]
-    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
-    assert block, f"the README's {heading!r} has no command block"
-    lines = (line.split("  #")[0].strip() for line in block[1].splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+    blocks = []
+    heading = ""
+    for part in re.split(r"^(#{2,3} .+)$", readme, flags=re.MULTILINE):
+        if part.startswith("#"):
+            heading = part if part.startswith("## ") else heading
+            continue
+        for block in re.findall(r"```sh\n(.*?)```", part, re.DOTALL):
+            lines = (line.split("  #")[0].strip() for line in block.splitlines())
+            blocks.append((heading, [line for line in lines if line and not line.startswith("#")]))
+    return blocks
+
+
+def readme_commands(project: Path, heading: str) -> list[str]:
+    """The commands of the first `sh` block under a `## ` heading of the rendered README."""
+    blocks = shell_blocks((project / "README.md").read_text())
+    found = [commands for under, commands in blocks if under == heading]
+    assert found, f"the README's {heading!r} has no command block"
+    return found[0]
 
 
 def free_port() -> int:

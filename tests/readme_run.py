@@ -13,7 +13,6 @@ command that fails ends the run; the tests name it.
 from __future__ import annotations
 
 import fcntl
-import re
 import shlex
 import subprocess
 import tempfile
@@ -24,7 +23,7 @@ import pytest
 
 from tests import scratch
 from tests.answer_sets import Variant
-from tests.commands import clean_env, get, owners_copy, post_author, run, serving
+from tests.commands import clean_env, get, owners_copy, post_author, run, serving, shell_blocks
 
 # Sections whose commands another test runs literally, where they can mean something.
 RUN_ELSEWHERE = {
@@ -52,8 +51,8 @@ class ReadmeRun:
 
     def result(self, command: str) -> subprocess.CompletedProcess[str]:
         """The result of a command the README gives; it must have run and succeeded."""
-        assert self.failed is None or self.failed != command, self.describe_failure()
         assert command in self.results, f"`{command}` did not run: {self.describe_failure()}"
+        assert command != self.failed, self.describe_failure()
         return self.results[command]
 
     def describe_failure(self) -> str:
@@ -64,21 +63,6 @@ class ReadmeRun:
             f"`{self.failed}` exited {failed.returncode}\n"
             f"--- stdout ---\n{failed.stdout}\n--- stderr ---\n{failed.stderr}"
         )
-
-
-def shell_blocks(readme: str) -> list[tuple[str, list[str]]]:
-    """Every `sh` block of the README, in order, with the heading it stands under; commands
-    without their comments."""
-    blocks = []
-    heading = ""
-    for part in re.split(r"^(#{2,3} .+)$", readme, flags=re.MULTILINE):
-        if part.startswith("#"):
-            heading = part if part.startswith("## ") else heading
-            continue
-        for block in re.findall(r"```sh\n(.*?)```", part, re.DOTALL):
-            lines = (line.split("  #")[0].strip() for line in block.splitlines())
-            blocks.append((heading, [line for line in lines if line]))
-    return blocks
 
 
 def change_a_model(owners: Path, package: str) -> None:
