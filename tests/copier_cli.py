@@ -3,6 +3,8 @@ and what a merge can leave behind."""
 
 from __future__ import annotations
 
+import datetime
+import re
 import shutil
 import subprocess
 import sys
@@ -87,6 +89,40 @@ def clone_with_history(destination: Path) -> Path:
         (destination / name).unlink(missing_ok=True)
     commit_all(destination, "The release being made (the work tree)")
     return destination
+
+
+def release_being_made(root: Path) -> str:
+    """The version a checkout releases: pyproject.toml's, or, while `## [Unreleased]` in
+    CHANGELOG.md lists changes, the next minor one (what the maintainer will raise it to)."""
+    version = re.search(
+        r'(?m)^version = "(\d+)\.(\d+)\.(\d+)"$', (root / "pyproject.toml").read_text()
+    )
+    assert version, "pyproject.toml names no X.Y.Z version"
+    changelog = (root / "CHANGELOG.md").read_text()
+    unreleased = re.search(r"(?ms)^## \[Unreleased\]\n(.*?)(?=^## \[)", changelog)
+    assert unreleased, "CHANGELOG.md has no [Unreleased] section before its releases"
+    major, minor, patch = (int(part) for part in version.groups())
+    if re.search(r"(?m)^[-*] ", unreleased[1]):
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch}"
+
+
+def release_what_is_unreleased(clone: Path) -> str:
+    """Release the clone's `## [Unreleased]` changes, if any, as `release_being_made` names the
+    version: pyproject.toml raised, the section dated today, committed (as a maintainer does
+    before the release workflow tags). The update tests then update to the release being made,
+    its `_migrations` included."""
+    following = release_being_made(clone)
+    pyproject, changelog = clone / "pyproject.toml", clone / "CHANGELOG.md"
+    text = pyproject.read_text()
+    if f'version = "{following}"' not in text:
+        pyproject.write_text(
+            re.sub(r'(?m)^version = ".*"$', f'version = "{following}"', text, count=1)
+        )
+        heading = f"## [Unreleased]\n\n## [{following}] - {datetime.date.today().isoformat()}\n"
+        changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", heading, 1))
+        commit_all(clone, f"Release {following}")
+    return following
 
 
 def tag(repo: Path, name: str) -> None:
