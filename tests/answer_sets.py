@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tests.template_config import default_engine, default_framework, engine_database
+from tests.template_config import (
+    default_engine,
+    default_framework,
+    engine_database,
+    url_scheme,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,11 @@ class Variant:
     def database(self) -> str:
         """The database family the engine speaks, as copier.yml derives it."""
         return engine_database(self.engine)
+
+    @property
+    def url_scheme(self) -> str:
+        """The SQLAlchemy URL scheme of the engine, as copier.yml derives it."""
+        return url_scheme(self.engine, self.package_name)
 
     @property
     def uses_postgresql(self) -> bool:

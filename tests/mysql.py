@@ -36,10 +36,3 @@ def scratch_database(server_url: str, prefix: str, *, create: bool = True) -> It
     finally:
         with mariadb_connect(server_url) as connection, connection.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-
-
-def with_driver(url: str, driver: str) -> str:
-    """The SQLAlchemy URL for a driver: `mysql+asyncmy://...`."""
-    scheme, rest = url.split("://", 1)
-    assert scheme == "mysql", f"not a MySQL URL: {url}"
-    return f"mysql+{driver}://{rest}"

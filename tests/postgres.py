@@ -35,13 +35,6 @@ def with_database(url: str, name: str) -> str:
     return urlsplit(url)._replace(path=f"/{name}").geturl()
 
 
-def with_driver(url: str, driver: str) -> str:
-    """The SQLAlchemy URL for a driver: `postgresql+asyncpg://...`."""
-    scheme, rest = url.split("://", 1)
-    assert scheme in {"postgresql", "postgres"}, f"not a PostgreSQL URL: {url}"
-    return f"postgresql+{driver}://{rest}"
-
-
 def databases_starting_with(server_url: str, prefix: str) -> list[str]:
     with psycopg.connect(server_url) as connection:
         rows = connection.execute(

@@ -12,7 +12,10 @@ from tests import mysql, postgres
 from tests.answer_sets import Variant
 from tests.commands import clean_env
 
-SQLITE_SCHEMES = {"aiosqlite": "sqlite+aiosqlite", "dialect": "{package}+async"}
+
+def with_scheme(url: str, variant: Variant) -> str:
+    """A server's URL (`postgresql://...`, `mysql://...`) as the project's engine spells it."""
+    return f"{variant.url_scheme}://{url.split('://', 1)[1]}"
 
 
 @contextmanager
@@ -26,11 +29,10 @@ def database_url(
         with postgres.scratch_database(
             clean_env()["TEST_DATABASE_URL"], prefix, create=create
         ) as url:
-            yield postgres.with_driver(url, variant.engine)
+            yield with_scheme(url, variant)
     elif variant.uses_mysql:
         with mysql.scratch_database(clean_env()["TEST_DATABASE_URL"], prefix, create=create) as url:
-            yield mysql.with_driver(url, variant.engine)
+            yield with_scheme(url, variant)
     else:
         folder.mkdir(parents=True, exist_ok=True)
-        scheme = SQLITE_SCHEMES[variant.engine].format(package=variant.package_name)
-        yield f"{scheme}:///{folder / f'{purpose}.db'}"
+        yield f"{variant.url_scheme}:///{folder / f'{purpose}.db'}"

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,17 @@ def engine_database(engine: str) -> str:
     """The database family an engine speaks (`sqlite`, `postgresql`, `mysql`): copier.yml's
     `engine_databases`, which its derived `database` answer reads."""
     return str(copier_config()["engine_databases"]["default"][engine])
+
+
+def url_scheme(engine: str, package_name: str) -> str:
+    """The SQLAlchemy URL scheme of an engine (`postgresql+asyncpg`, `<package>+async`):
+    copier.yml's derived `url_scheme`, its Jinja expression evaluated as copier does."""
+    expression = str(copier_config()["url_scheme"]["default"])
+    return (
+        jinja2.Environment()
+        .from_string(expression)
+        .render(engine=engine, package_name=package_name)
+    )
 
 
 def owner_owned_paths(package_name: str) -> list[str]:

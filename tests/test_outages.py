@@ -25,7 +25,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests import postgres
+from tests import scratch
 from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project, run
 from tests.servers import (
@@ -206,7 +206,7 @@ def test_a_restart_under_load_is_answered_503_and_loses_nothing(
     with ExitStack() as stack:
         server, restarted = stack.enter_context(restartable_postgres())
         url = app_database(server.url, password)
-        env = clean_env(DATABASE_URL=postgres.with_driver(url, variant.engine))
+        env = clean_env(DATABASE_URL=scratch.with_scheme(url, variant))
         in_project(project, "alembic", "upgrade", "head", env=env)
         log = tmp_path / "uvicorn.log"
         base = stack.enter_context(served(project, f"{variant.package_name}.app:app", env, log))

@@ -16,8 +16,6 @@ from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project, owners_copy, run
 from tests.copier_cli import commit_all
 
-SCHEME = {"aiosqlite": "sqlite+aiosqlite", "dialect": "{package}+async"}
-
 
 def edit_models(project: Path, package: str, old: str, new: str) -> None:
     models = project / "src" / package / "models" / "catalog.py"
@@ -38,7 +36,7 @@ def test_a_migration_that_alters_a_table_passes_pre_commit_and_ci(
 ) -> None:
     owners = owners_copy(project, tmp_path / "project")
     package = variant.package_name
-    url = f"{SCHEME[variant.engine].format(package=package)}:///{tmp_path / 'owner.db'}"
+    url = f"{variant.url_scheme}:///{tmp_path / 'owner.db'}"
     env = clean_env(DATABASE_URL=url)
 
     # The owner adds a column and widens another, then lets Alembic write the migration.
