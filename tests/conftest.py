@@ -56,17 +56,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests that take `variant` run once per answer set, all of one set in one xdist worker.
 
     `@pytest.mark.engines("x", ...)` limits a test to the answer sets of those engines,
-    `@pytest.mark.frameworks("x", ...)` to those of these frameworks. A test runs on the installed
-    sets only, unless marked `rendered_text` (it reads the rendered files alone).
+    `@pytest.mark.databases("x", ...)` to those whose engine speaks these databases (copier.yml's
+    `engine_databases`), `@pytest.mark.frameworks("x", ...)` to those of these frameworks. A test
+    runs on the installed sets only, unless marked `rendered_text` (it reads the rendered files
+    alone).
     """
     if "variant" in metafunc.fixturenames:
         engines = metafunc.definition.get_closest_marker("engines")
+        databases = metafunc.definition.get_closest_marker("databases")
         frameworks = metafunc.definition.get_closest_marker("frameworks")
         text_only = metafunc.definition.get_closest_marker("rendered_text") is not None
         variants = [
             v
             for v in VARIANTS
             if (engines is None or v.engine in engines.args)
+            and (databases is None or v.database in databases.args)
             and (frameworks is None or v.framework in frameworks.args)
             and (v.installed or text_only)
         ]

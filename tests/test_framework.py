@@ -131,7 +131,7 @@ def test_the_failed_commit_test_fails_under_advanced_alchemys_autocommit(
 
 
 @pytest.mark.frameworks("fastapi", "litestar")
-@pytest.mark.engines("asyncpg", "psycopg")
+@pytest.mark.databases("postgresql")
 def test_compose_runs_the_app_after_the_database(project: Path, variant: Variant) -> None:
     app = yaml.safe_load((project / "compose.yaml").read_text())["services"]["app"]
     assert app["depends_on"] == {"postgres": {"condition": "service_healthy"}}

@@ -23,7 +23,7 @@ REFUSED = {
 }
 
 
-@pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
+@pytest.mark.databases("postgresql", "mysql")
 def test_a_refused_login_prints_no_password(
     project: Path, variant: Variant, request: pytest.FixtureRequest
 ) -> None:

@@ -126,7 +126,7 @@ def test_own_test_suite_passes_on_two_workers(readme_run: ReadmeRun, variant: Va
     assert_no_test_database_left(variant)
 
 
-@pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
+@pytest.mark.databases("postgresql", "mysql")
 def test_a_failed_run_leaves_no_database_behind(project: Path, variant: Variant) -> None:
     failing = project / "tests" / "test_failing_on_purpose.py"
     failing.write_text(
@@ -154,7 +154,7 @@ def test_a_failed_run_leaves_no_database_behind(project: Path, variant: Variant)
 
 
 @pytest.mark.rendered_text
-@pytest.mark.engines("asyncpg", "psycopg")
+@pytest.mark.databases("postgresql")
 def test_compose_file_runs_postgres_with_a_health_check(project: Path) -> None:
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     service = compose["services"]["postgres"]
@@ -165,7 +165,7 @@ def test_compose_file_runs_postgres_with_a_health_check(project: Path) -> None:
     run([tool("check-jsonschema"), *schema], project)
 
 
-@pytest.mark.engines("asyncmy")
+@pytest.mark.databases("mysql")
 def test_compose_file_runs_mariadb_with_a_health_check(project: Path) -> None:
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     service = compose["services"]["mariadb"]

@@ -30,7 +30,7 @@ def ci_migration_commands(project: Path) -> list[list[str]]:
     return [shlex.split(line) for line in step["run"].splitlines() if line.strip()]
 
 
-@pytest.mark.engines("aiosqlite", "dialect")
+@pytest.mark.databases("sqlite")
 def test_a_migration_that_alters_a_table_passes_pre_commit_and_ci(
     project: Path, variant: Variant, tmp_path: Path
 ) -> None:

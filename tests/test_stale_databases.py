@@ -86,7 +86,7 @@ def database_of(hold_file: Path) -> str:
     return url.rsplit("/", 1)[1]
 
 
-@pytest.mark.engines("asyncpg", "psycopg", "asyncmy")
+@pytest.mark.databases("postgresql", "mysql")
 def test_the_next_run_drops_a_killed_runs_databases_only(
     project: Path, variant: Variant, tmp_path: Path
 ) -> None:
