@@ -12,6 +12,8 @@ Never a skip: a variant that needs a server and gets none fails, naming host and
   `mysql://root@127.0.0.1:<port>/test` (the database `test` exists and is empty).
 - `pgbouncer_url`: TEST_PGBOUNCER_URL, else a PgBouncer of our own in transaction mode in front
   of `postgres_url` (same user and database, another port); never a "local" one.
+- `replicated_postgres`: a primary and a hot standby streaming from it (TEST_PRIMARY_URL and
+  TEST_REPLICA_URL, else a throwaway pair: `pg_basebackup -R`), for read-replica routing.
 
 URLs carry no driver: rendered projects put theirs in. A rendered suite gets its variant's URL
 as TEST_DATABASE_URL (see `database_env`).
@@ -221,7 +223,9 @@ def postgres_bindir() -> Path:
     """Where `initdb` and `postgres` are: PATH, else Debian's newest, else the binaries the
     PyPI package pgserver bundles (for machines without a package manager's PostgreSQL)."""
     if found := shutil.which("initdb"):
-        return Path(found).parent
+        # Resolved: a link on PATH (/usr/local/bin/initdb) stands for a folder that holds the
+        # server's other programs too (postgres, pg_basebackup).
+        return Path(found).resolve().parent
     debian = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
     )
@@ -306,6 +310,62 @@ def throwaway_postgres() -> Iterator[Server]:
         began=began,
     ) as server:
         yield server
+
+
+@contextmanager
+def throwaway_standby(primary_url: str) -> Iterator[Server]:
+    """A hot standby of the server at `primary_url`, by PostgreSQL's own streaming replication:
+    `pg_basebackup -R -X stream` (a copy of the primary plus the settings to follow it) served
+    on a free loopback port; read-only, in recovery, replaying the primary's WAL as it comes.
+    The primary must allow replication connections from 127.0.0.1 (a throwaway one does:
+    `initdb`'s pg_hba trusts them; the machine's server at :5432 has no such line)."""
+    began = time.monotonic()
+    account = service_account("postgres")
+    directory = private_directory("test-postgres-standby-", account)
+    data = directory / "data"
+    try:
+        run_as(
+            [
+                str(postgres_bindir() / "pg_basebackup"),
+                f"--dbname={primary_url}",
+                f"--pgdata={data}",
+                "--write-recovery-conf",  # -R: standby.signal and primary_conninfo
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                "--no-sync",
+            ],
+            account,
+            directory / "pg_basebackup.log",
+        )
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    with serve(
+        "PostgreSQL standby",
+        lambda port: postgres_command(data, port),
+        lambda port: f"postgresql://postgres@127.0.0.1:{port}/postgres",
+        postgres_answers,
+        account=account,
+        directory=directory,
+        stop_signal=signal.SIGINT,
+        began=began,
+    ) as standby:
+        yield standby
+
+
+@dataclass(frozen=True)
+class Replicated:
+    """A primary and one streaming standby of it."""
+
+    primary: Server
+    standby: Server
+
+
+@contextmanager
+def throwaway_replicated_postgres() -> Iterator[Replicated]:
+    """A throwaway primary and a hot standby that streams from it; both removed afterwards."""
+    with throwaway_postgres() as primary, throwaway_standby(primary.url) as standby:
+        yield Replicated(primary, standby)
 
 
 @contextmanager
@@ -536,6 +596,31 @@ def pgbouncer_url(postgres_url: str) -> Iterator[str]:
         provide_pgbouncer(os.environ.get("TEST_PGBOUNCER_URL"), postgres_url),
     ) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def replicated_postgres() -> Iterator[Replicated]:
+    """A PostgreSQL primary with a streaming standby: TEST_PRIMARY_URL and TEST_REPLICA_URL
+    (a standby of that primary) when both are set, and both must answer; else a throwaway
+    primary and a standby of it, started here (the machine's server is not set up to be
+    replicated from)."""
+    primary, replica = os.environ.get("TEST_PRIMARY_URL"), os.environ.get("TEST_REPLICA_URL")
+    if primary and replica:
+        for url in (primary, replica):
+            if not postgres_answers(url):
+                pytest.fail(f"No PostgreSQL answers at {where(url)}, where the environment says")
+        yield Replicated(Server(primary), Server(replica))
+        return
+    with ExitStack() as stack:
+        try:
+            pair = stack.enter_context(throwaway_replicated_postgres())
+        except ServerUnavailableError as error:
+            pytest.fail(
+                f"No replicated PostgreSQL could be started here: {error}\n"
+                "Set TEST_PRIMARY_URL and TEST_REPLICA_URL to a primary and its standby.",
+                pytrace=False,
+            )
+        yield pair
 
 
 def server_fixture(answers: dict[str, object]) -> str | None:

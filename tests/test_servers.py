@@ -1,7 +1,7 @@
 """The test servers (tests/servers.py): each kind falls back to a throwaway server that answers
 and leaves nothing behind; an unreachable one fails, naming where; and the real PgBouncer in
 front of PostgreSQL is in transaction mode, where asyncpg's defaults break and the rendered
-engine's settings do not.
+engine's settings do not; a throwaway primary's standby replays it, and its replay pauses.
 
 Nothing here stops a server of the machine: "nothing answers locally" is a closed port.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
@@ -234,3 +235,69 @@ def test_asyncpg_defaults_fail_through_pgbouncer_and_the_rendered_engine_does_no
     )
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     assert rendered.stdout.strip() == "ok"
+
+
+def rows_on(url: str) -> list[str]:
+    with psycopg.connect(url, autocommit=True) as connection:
+        return [row[0] for row in connection.execute("SELECT name FROM replicated ORDER BY name")]
+
+
+def in_recovery(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as connection:
+        row = connection.execute("SELECT pg_is_in_recovery()").fetchone()
+    assert row is not None
+    return bool(row[0])
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_the_standby_replays_the_primary_and_its_replay_can_be_paused(
+    replicated_postgres: servers.Replicated,
+) -> None:
+    primary, standby = replicated_postgres.primary.url, replicated_postgres.standby.url
+    assert not in_recovery(primary)
+    assert in_recovery(standby)
+    with psycopg.connect(primary, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS replicated")
+        connection.execute("CREATE TABLE replicated (name text PRIMARY KEY)")
+        connection.execute("INSERT INTO replicated VALUES ('first')")
+    assert wait_for(lambda: has_table(standby) and rows_on(standby) == ["first"])
+
+    with psycopg.connect(standby, autocommit=True) as replica:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            replica.execute("INSERT INTO replicated VALUES ('on the standby')")
+        replica.execute("SELECT pg_wal_replay_pause()")
+        try:
+            assert wait_for(
+                lambda: (
+                    replica.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()
+                    == ("paused",)
+                )
+            )
+            with psycopg.connect(primary, autocommit=True) as connection:
+                connection.execute("INSERT INTO replicated VALUES ('second')")
+            assert not wait_for(lambda: rows_on(standby) == ["first", "second"], timeout_s=1.0)
+        finally:
+            replica.execute("SELECT pg_wal_replay_resume()")
+    assert wait_for(lambda: rows_on(standby) == ["first", "second"])
+
+
+def has_table(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True) as connection:
+        row = connection.execute("SELECT to_regclass('replicated') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
+def test_a_throwaway_primary_and_standby_are_removed_afterwards() -> None:
+    with servers.throwaway_replicated_postgres() as pair:
+        started = [pair.primary, pair.standby]
+        assert all(servers.postgres_answers(server.url) for server in started)
+    for server in started:
+        assert_removed(server)
