@@ -36,6 +36,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -91,22 +94,17 @@ def render_ours(work: Path, framework: str, engine: str) -> Path:
     return project
 
 
-def postgres_database(admin_url: str, env: Path) -> str:
+def postgres_database(admin_url: str) -> str:
     """A fresh database on the server, as a plain postgresql:// URL."""
-    from sqlalchemy.engine import make_url  # the template's environment has SQLAlchemy
-
-    url = make_url(admin_url).set(drivername="postgresql")
-    admin = url.render_as_string(hide_password=False)
-    sql = f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE); CREATE DATABASE {DATABASE}"
-    for statement in sql.split("; "):
-        python(env, "import psycopg, sys\n"
-               "with psycopg.connect(sys.argv[1], autocommit=True) as c: c.execute(sys.argv[2])",
-               admin, statement)  # fmt: skip
-    return url.set(database=DATABASE).render_as_string(hide_password=False)
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    parts = urlsplit(admin_url)
+    return urlunsplit(parts._replace(scheme="postgresql", path=f"/{DATABASE}"))
 
 
-def python(env: Path, code: str, *args: str) -> str:
-    return run([str(env / "bin" / "python"), "-c", code, *args], HERE).stdout
+def python(env: Path, code: str) -> str:
+    return run([str(env / "bin" / "python"), "-c", code], HERE).stdout
 
 
 def migrate(project: Path, url: str) -> None:
@@ -121,11 +119,10 @@ SEED = (
 )
 
 
-def seed_postgres(env: Path, url: str) -> None:
-    statements = [s.format(a=AUTHORS, b=BOOKS_PER_AUTHOR) for s in SEED]
-    python(env, "import psycopg, sys\n"
-           "with psycopg.connect(sys.argv[1]) as c:\n"
-           "    for s in sys.argv[2:]: c.execute(s)", url, *statements)  # fmt: skip
+def seed_postgres(url: str) -> None:
+    with psycopg.connect(url) as connection:
+        for statement in SEED:
+            connection.execute(statement.format(a=AUTHORS, b=BOOKS_PER_AUTHOR).encode())
 
 
 def seed_sqlite(path: Path) -> None:
@@ -218,13 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     with ExitStack() as servers:
         step("the PostgreSQL server and the benchmark's database")
         admin = servers.enter_context(provide_postgres(args.postgres_url)).url
-        url = postgres_database(admin, env)
+        url = postgres_database(admin)
         # The rendered migration makes the tables every app reads (the peers map onto them).
         postgres_project = next((p for (_, e), p in projects.items() if e != "aiosqlite"), None)
         if postgres_project is None:
             postgres_project = render_ours(work, "fastapi", "asyncpg")
         migrate(postgres_project, with_scheme(url, SCHEMES["asyncpg"]))
-        seed_postgres(env, url)
+        seed_postgres(url)
         apps_dir = HERE / "apps"
         uvicorn = str(env / "bin" / "uvicorn")
         apps = [
