@@ -103,9 +103,10 @@ def test_http_bench_writes_its_section(tmp_path: Path, postgres_url: str) -> Non
     )
     for app in apps:
         for users in (1, 2):
-            # app | users | requests | req/s | p50 | p99 | failures: none failed
+            # app | users | requests | req/s | p50 | p99 | server CPU | failures: none failed
             rows = re.findall(
-                rf"^\| {re.escape(app)} \| {users} \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| 0 \|$",
+                rf"^\| {re.escape(app)} \| {users} \| \d+ \| \d+ "
+                r"\| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0 \|$",
                 section,
                 re.M,
             )
@@ -117,7 +118,7 @@ def test_http_bench_writes_its_section(tmp_path: Path, postgres_url: str) -> Non
         r"write p99 no worse than any peer's",
     ):
         assert re.search(
-            rf"^\| ours: fastapi \+ asyncpg \| {target}.* \| [\d.]+x \(\d\) "
+            rf"^\| ours: fastapi \+ asyncpg \| {target}.* \| [\d.]+x \(\d\) \| [^|]+ "
             r"\| (met|\*\*missed\*\*) \|$",
             section,
             re.M,

@@ -9,7 +9,8 @@ from), scripted in Python, so the write route can send a fresh author name per r
 fixed-body tools (wrk without Lua, ab, hey) cannot; FastHttpUser (geventhttpclient) is its fast
 client, several thousand requests per second on one core, above what the apps serve on theirs.
 Latencies come from locust's request event, each in float milliseconds, not from its rounded
-statistics; percentiles are computed here over every request of the measured phase.
+statistics; percentiles are computed here over every request of the measured phase. With
+--server-pid, the server's CPU time per request too, from /proc (Linux).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import statistics
 import time
@@ -89,7 +91,15 @@ def run(host: str, route: str, users: int, requests: int, seconds: float, author
     return load
 
 
-def summary(route: str, users: int, load: Load) -> dict[str, object]:
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time the server process has used so far, all its threads (Linux's /proc)."""
+    if pid is None:
+        return 0.0
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def summary(route: str, users: int, load: Load, cpu: float) -> dict[str, object]:
     latencies = sorted(load.latencies_ms)
     elapsed = load.last_end - load.first_start
     quantiles = (
@@ -106,6 +116,9 @@ def summary(route: str, users: int, load: Load) -> dict[str, object]:
         "rps": len(latencies) / elapsed if elapsed > 0 else 0.0,
         "p50_ms": quantiles[49],
         "p99_ms": quantiles[98],
+        # The server's CPU per request: what one request costs the app, which other work on
+        # a shared machine disturbs far less than requests per second.
+        "server_cpu_ms": 1000 * cpu / len(latencies) if latencies else 0.0,
     }
 
 
@@ -117,13 +130,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="count bound per load")
     parser.add_argument("--seconds", type=float, default=10.0, help="time bound per load")
     parser.add_argument("--warmup", type=int, default=200, help="requests sent first, not counted")
+    parser.add_argument("--server-pid", type=int, help="the server's process, for its CPU time")
     parser.add_argument("--authors", type=int, default=1000, help="ids 1..N exist")
     args = parser.parse_args()
     for route in args.routes.split(","):
         for users in (int(u) for u in args.users.split(",")):
             run(args.host, route, users, args.warmup, args.seconds, args.authors)
+            before = cpu_seconds(args.server_pid)
             load = run(args.host, route, users, args.requests, args.seconds, args.authors)
-            print(json.dumps(summary(route, users, load)), flush=True)
+            cpu = cpu_seconds(args.server_pid) - before
+            print(json.dumps(summary(route, users, load, cpu)), flush=True)
 
 
 if __name__ == "__main__":

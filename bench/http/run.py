@@ -29,7 +29,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -70,7 +69,7 @@ class App:
 
 
 def bench_environment(work: Path) -> Path:
-    """The load generator's, the limit's and the peers' environment (bench/http/requirements.txt)."""
+    """The environment of the load generator, the limit and the peers (requirements.txt)."""
     env = work / "env"
     python = env / "bin" / "python"
     if not python.exists():
@@ -157,12 +156,36 @@ def measure(app: App, env: Path, args: argparse.Namespace, work: Path) -> list[d
         "--warmup", str(args.warmup), "--authors", str(AUTHORS),
     ]  # fmt: skip
     with serving(server, app.cwd, clean_env(**app.env), port, log) as base:
-        done = run(pinned(cores[1], [*load, base]), HERE)
+        pid = listener(port)
+        done = run(
+            pinned(cores[1], [*load, *(["--server-pid", str(pid)] if pid else []), base]), HERE
+        )
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     for row in rows:
         row["app"] = app.name
         row["kind"] = app.kind
     return rows
+
+
+def listener(port: int) -> int | None:
+    """The process listening on 127.0.0.1:`port` (Linux's /proc), else None."""
+    tables = [Path("/proc/net/tcp")]
+    wanted = f":{port:04X}"
+    inodes = set()
+    for table in tables:
+        if not table.exists():
+            return None
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(wanted) and fields[3] == "0A":  # LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) in inodes:
+                return int(fd.parts[2])
+        except OSError:
+            continue
+    return None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -252,9 +275,10 @@ def main(argv: list[str] | None = None) -> int:
                 seed_sqlite(sqlite_file)
             step(f"load: {app.name}")
             rows.extend(measure(app, env, args, work))
+    arguments = argv if argv is not None else sys.argv[1:]
     record = {
         "started": started.isoformat(),
-        "command": "uv run python bench/http/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:])),
+        "command": "uv run python bench/http/run.py" + "".join(f" {a}" for a in arguments),
         "load_at_start": load_at_start,
         "load_at_end": os.getloadavg(),
         "cpus": os.cpu_count(),
