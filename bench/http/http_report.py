@@ -156,6 +156,35 @@ def render(record: dict[str, object]) -> str:
                     values.append((best / number(mine["p99_ms"]), n))
             judge(app, f"{route} p99 no worse than any peer's (best peer p99 / ours >= 1)",
                   values, 1.0)  # fmt: skip
+    befores = [a for a in apps if kinds[a] == "before"]
+    if befores:
+        lines += [
+            "",
+            "### Before and after the template's changes",
+            "",
+            "The same apps rendered from the ref named (before) and from this work tree (ours), "
+            "served one after the other in this run. After / before: above 1x is faster for "
+            "requests per second, and cheaper for CPU per request (before's CPU over ours).",
+            "",
+            "| app | route | users | req/s before / after | after / before | server CPU per "
+            "request before / after (ms) | before / after |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for before in befores:
+            after = "ours: " + before.split(": ", 1)[1]
+            for route in routes:
+                for n in users:
+                    b, a = figures.get((before, route, n)), figures.get((after, route, n))
+                    if a is None or b is None:
+                        continue
+                    rps_b, rps_a = number(b["rps"]), number(a["rps"])
+                    cpu_b = number(b.get("server_cpu_ms", 0))
+                    cpu_a = number(a.get("server_cpu_ms", 0))
+                    lines.append(
+                        f"| {after.removeprefix('ours: ')} | {route} | {n} | "
+                        f"{rps_b:.0f} / {rps_a:.0f} | {rps_a / rps_b if rps_b else 0:.2f}x | "
+                        f"{cpu_b:.2f} / {cpu_a:.2f} | {cpu_b / cpu_a if cpu_a else 0:.2f}x |"
+                    )
     lines += ["", "### Figures", ""]
     for route in routes:
         lines += [

@@ -81,12 +81,14 @@ def bench_environment(work: Path) -> Path:
     return env
 
 
-def render_ours(work: Path, framework: str, engine: str) -> Path:
-    project = work / f"{framework}-{engine}"
+def render_ours(work: Path, framework: str, engine: str, ref: str = "HEAD") -> Path:
+    """A project rendered by `copier copy` from `ref` of this repository (HEAD: the work tree,
+    uncommitted changes included), synced from its own uv.lock."""
+    project = work / (f"{framework}-{engine}" if ref == "HEAD" else f"before-{framework}-{engine}")
     if project.exists():
         shutil.rmtree(project)
     copy_release(
-        REPO, project, "HEAD", project_name="My Service", package_name=PACKAGE,
+        REPO, project, ref, project_name="My Service", package_name=PACKAGE,
         engine=engine, framework=framework,
     )  # fmt: skip
     run(["uv", "sync", "--locked", "--quiet"], project, env=clean_env())
@@ -204,6 +206,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a database on the PostgreSQL server, where the benchmark's database is created "
         "(default: TEST_DATABASE_URL, else the server the template's tests would use)",
     )
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also serve ours rendered from this git ref (e.g. main), for a before/after "
+        "comparison in the same run",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--work-dir", type=Path, default=REPO / "bench" / "out" / "http")
     return parser.parse_args(argv)
@@ -229,11 +237,14 @@ def main(argv: list[str] | None = None) -> int:
     load_at_start = os.getloadavg()
     step("the benchmark's environment (load generator, limit, peers)")
     env = bench_environment(work)
-    projects = {}
+    projects, befores = {}, {}
     for framework in frameworks:
         for engine in engines:
             step(f"render and sync ours: {framework} on {engine}")
             projects[framework, engine] = render_ours(work, framework, engine)
+            if args.before:
+                step(f"render and sync ours at {args.before}: {framework} on {engine}")
+                befores[framework, engine] = render_ours(work, framework, engine, args.before)
     rows: list[dict[str, object]] = []
     with ExitStack() as servers:
         step("the PostgreSQL server and the benchmark's database")
@@ -258,13 +269,17 @@ def main(argv: list[str] | None = None) -> int:
                 {"DATABASE_URL": with_scheme(url, SCHEMES["psycopg"])}),
         ]  # fmt: skip
         sqlite_file = work / f"{DATABASE}.sqlite"
-        for (framework, engine), project in projects.items():
+        ours = [(f"ours: {f} + {e}", "ours", e, p) for (f, e), p in projects.items()]
+        ours += [
+            (f"before ({args.before}): {f} + {e}", "before", e, p) for (f, e), p in befores.items()
+        ]
+        for name, kind, engine, project in ours:
             if engine == "aiosqlite":
                 database_url, database = f"sqlite+aiosqlite:///{sqlite_file}", "sqlite"
             else:
                 database_url, database = with_scheme(url, SCHEMES[engine]), "postgresql"
             apps.append(
-                App(f"ours: {framework} + {engine}", "ours", database,
+                App(name, kind, database,
                     [str(project / ".venv" / "bin" / "uvicorn"), f"{PACKAGE}.app:app"], project,
                     {"DATABASE_URL": database_url})
             )  # fmt: skip
