@@ -23,6 +23,7 @@ import random
 import statistics
 import time
 import uuid
+from pathlib import Path
 
 import gevent
 from locust import FastHttpUser, constant, events, task
@@ -95,7 +96,7 @@ def cpu_seconds(pid: int | None) -> float:
     """CPU time the server process has used so far, all its threads (Linux's /proc)."""
     if pid is None:
         return 0.0
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
