@@ -269,10 +269,13 @@ def main(argv: list[str] | None = None) -> int:
                 {"DATABASE_URL": with_scheme(url, SCHEMES["psycopg"])}),
         ]  # fmt: skip
         sqlite_file = work / f"{DATABASE}.sqlite"
-        ours = [(f"ours: {f} + {e}", "ours", e, p) for (f, e), p in projects.items()]
-        ours += [
-            (f"before ({args.before}): {f} + {e}", "before", e, p) for (f, e), p in befores.items()
-        ]
+        # Each render of ours right after its before: the two compared share the machine's
+        # weather as closely as one run allows.
+        ours = []
+        for (f, e), project in projects.items():
+            if (f, e) in befores:
+                ours.append((f"before ({args.before}): {f} + {e}", "before", e, befores[f, e]))
+            ours.append((f"ours: {f} + {e}", "ours", e, project))
         for name, kind, engine, project in ours:
             if engine == "aiosqlite":
                 database_url, database = f"sqlite+aiosqlite:///{sqlite_file}", "sqlite"
