@@ -59,6 +59,9 @@ MODES = tuple(
 BENCHMARKED_DATABASES = ("sqlite", "postgresql")
 
 
+HTTP = Path(__file__).resolve().parent / "http"  # the HTTP benchmark, section 4
+
+
 class BenchError(Exception):
     """The bench cannot measure what it was asked; the message says why."""
 
@@ -227,6 +230,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "TEST_DATABASE_URL, else the server the template's tests would use: the local one, else "
         "one started here)",
     )
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="then the HTTP benchmark too (bench/http/run.py, its defaults; section 4)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--work-dir", type=Path, default=REPO / "bench" / "out")
     return parser.parse_args(argv)
@@ -302,8 +310,18 @@ def main(argv: list[str] | None = None) -> int:
     # The run's figures, kept: `python bench/report.py` renders BENCHMARKS.md again from them
     # (after an edit to NOTES.md) without measuring anything again.
     (work / "results.json").write_text(run_record.to_json())
-    args.out.write_text(report.render_record(run_record))
+    old = args.out.read_text() if args.out.exists() else ""
+    # Section 4, the HTTP benchmark's (bench/http/run.py), is kept as it was, or measured now.
+    args.out.write_text(report.http_section().keep_section(old, report.render_record(run_record)))
     step(f"wrote {args.out}")
+    if args.http:
+        step("the HTTP benchmark: bench/http/run.py")
+        server = ["--postgres-url", args.postgres_url] if args.postgres_url else []
+        subprocess.run(
+            [sys.executable, str(HTTP / "run.py"), "--out", str(args.out), "--work-dir",
+             str(work / "http"), *server],
+            check=True,
+        )  # fmt: skip
     return 0
 
 

@@ -75,3 +75,51 @@ def test_bench_script_writes_every_figure(tmp_path: Path, request: pytest.Fixtur
             r"\| >= 1\.3x \| [\d.]+x",
         ):
             assert re.search(rf"^\| {target}", report, re.M), target
+
+
+# Its own group too: it renders a project and serves six apps, one after another.
+@pytest.mark.xdist_group("bench-http")
+def test_http_bench_writes_its_section(tmp_path: Path, postgres_url: str) -> None:
+    """bench/http/run.py, tiny: the limit, both peers and one of ours served and loaded over
+    HTTP; the section holds a figure per app, route and concurrency, and every target."""
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\nthe data layer's figures\n")
+    run(
+        [
+            sys.executable, "bench/http/run.py", "--users", "1,2", "--requests", "20",
+            "--warmup", "5", "--seconds", "10", "--engines", "asyncpg", "--frameworks", "fastapi",
+            "--postgres-url", postgres_url, "--out", str(out), "--work-dir", str(tmp_path / "work"),
+        ],
+        TEMPLATE_ROOT,
+    )  # fmt: skip
+    report = out.read_text()
+    assert report.startswith("# Benchmarks\n\nthe data layer's figures\n")  # the rest is kept
+    section = report.split("<!-- http: start -->", 1)[1].split("<!-- http: end -->", 1)[0]
+    apps = (
+        "limit: raw asyncpg + Starlette",
+        "peer: advanced-alchemy + FastAPI",
+        "peer: full-stack-fastapi-template (sync SQLModel)",
+        "ours: fastapi + asyncpg",
+    )
+    for app in apps:
+        for users in (1, 2):
+            # app | users | requests | req/s | p50 | p99 | server CPU | failures: none failed
+            rows = re.findall(
+                rf"^\| {re.escape(app)} \| {users} \| \d+ \| \d+ "
+                r"\| [\d.]+ \| [\d.]+ \| [\d.]+ \| 0 \|$",
+                section,
+                re.M,
+            )
+            assert len(rows) == 3, (app, users, section)  # read, write, ready
+    for target in (
+        r"read req/s / peer: advanced-alchemy \+ FastAPI >= 1\.2x",
+        r"write req/s / peer: full-stack-fastapi-template \(sync SQLModel\) >= 1\.2x",
+        r"read req/s / limit: raw asyncpg \+ Starlette >= 0\.5x",
+        r"write p99 no worse than any peer's",
+    ):
+        assert re.search(
+            rf"^\| ours: fastapi \+ asyncpg \| {target}.* \| [\d.]+x \(\d\) \| [^|]+ "
+            r"\| (met|\*\*missed\*\*) \|$",
+            section,
+            re.M,
+        ), target
