@@ -114,10 +114,13 @@ def measure_isolation(
         if source.name.startswith(("test_", "conftest")):
             shutil.copy(source, generated / source.name)
     timings = work / f"isolation-{engine}.json"
+    traces = work / f"traces-{engine}"
+    shutil.rmtree(traces, ignore_errors=True)
+    traces.mkdir()
     project_output(
         project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider",
         BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_N_BIG=str(big_n(n)),
-        BENCH_TIMINGS=str(timings),
+        BENCH_TIMINGS=str(timings), BENCH_TRACES=str(traces),
         **database_env(engine, postgres_url),
     )  # fmt: skip
     # As bench/project/conftest.py's empty_tables decides it, by the database behind the engine.
@@ -146,6 +149,7 @@ def measure_isolation(
         ]
         figures.socket_writes[mode] = statistics.median(test["writes"] for test in tests)
     shutil.rmtree(generated)
+    shutil.rmtree(traces)
     return figures
 
 
