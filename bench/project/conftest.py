@@ -3,8 +3,8 @@
 Records how long pytest spends on each test (setup + call + teardown, as pytest itself
 measures them), and how many round trips to the server each test makes (asyncpg and asyncmy:
 writes to sockets through asyncio's transports, one per request; psycopg: libpq's trace, in
-files under BENCH_TRACES), and writes them to the JSON file named by BENCH_TIMINGS. The package under
-test is named by BENCH_PACKAGE, so these files serve every rendered project unchanged.
+files under BENCH_TRACES), and writes them to the JSON file named by BENCH_TIMINGS. The package
+under test is named by BENCH_PACKAGE, so these files serve every rendered project unchanged.
 
 Every database here is the rendered project's: the test database and its engine (`engine`,
 `session`), and copies of its migrated template (`migrated_template`, `own_database`) for the
