@@ -363,7 +363,12 @@ def render(
         "- The machine is shared: other sessions' test suites and benchmarks ran during this run. "
         "Absolute times stretch with their load; the targets are ratios measured in this one run.",
         f"- Python {machine['python']}; {machine['uv']}; PostgreSQL server "
-        f"{server_version(results, machine)}, over loopback (127.0.0.1)",
+        f"{server_version(results, machine)}, over loopback (127.0.0.1)"
+        + (
+            f"; MariaDB client {machine['mariadb']} (the server on the same machine)"
+            if "mariadb" in machine
+            else ""
+        ),
         "- In the rendered projects: "
         + ", ".join(f"{name} {version}" for name, version in sorted(results.versions.items())),
         "",

@@ -220,7 +220,12 @@ def machine() -> dict[str, str]:
         match = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
         memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB" if match else memory
     tools = {}
-    for name, args in {"uv": ["uv", "--version"], "psql": ["psql", "--version"]}.items():
+    commands = {
+        "uv": ["uv", "--version"],
+        "psql": ["psql", "--version"],
+        "mariadb": ["mariadb", "--version"],
+    }
+    for name, args in commands.items():
         try:
             tools[name] = subprocess.run(args, capture_output=True, text=True).stdout.strip()
         except FileNotFoundError:
