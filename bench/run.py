@@ -2,17 +2,21 @@
 
     uv run python bench/run.py [--n 200] [--engines aiosqlite,asyncpg,...] [--out BENCHMARKS.md]
 
-1. Test isolation, per engine, in one pytest run that holds every mode (one engine, one event
-   loop; per-test times are pytest's own, setup + call + teardown): the same test body (insert
-   and commit a few rows) under the rendered conftest's SAVEPOINT tier, with no isolation at all
-   (its own database, commits not waiting for the disk), under the clone tier (a database copied
-   per test: the rendered conftest's `own_database`), with TRUNCATE/DELETE and
-   with create_all/drop_all per test; the last three on the example schema and on a generated
-   40-table one; and N empty async tests (the floor; and the floor plus one async fixture).
+1. Test isolation, per engine (SQLite, PostgreSQL and MySQL), in one pytest run that holds every
+   mode (one engine, one event loop; per-test times are pytest's own, setup + call + teardown):
+   the same test body (insert and commit a few rows) under the rendered conftest's SAVEPOINT
+   tier, with no isolation at all (its own database, commits not waiting for the disk where the
+   database allows it per database), under the clone tier (a database of the test's own: the
+   rendered conftest's `own_database`, once with a copy made ahead and once back to back), with
+   TRUNCATE/DELETE and with create_all/drop_all per test; the last three on the example schema
+   and on a generated 40-table one; and N empty async tests (the floor; and the floor plus one
+   async fixture). Round trips per test where the driver's I/O can be counted in the process
+   (asyncpg, asyncmy: asyncio's transports; psycopg: libpq's trace).
 2. From nothing to green: `copier copy` per engine; then, for the default engine, `uv sync` with a
    warm cache and the rendered suite (`uv run pytest`).
-3. The unit of work's overhead (asyncpg): loading one row by primary key through `unit_of_work`,
-   against the same query on a raw asyncpg pool, same process, same server.
+3. The template's own overhead over bare SQLAlchemy doing the same unit of work (a read and a
+   write), per PostgreSQL engine; and, for reference, SQLAlchemy's asyncio ORM against a raw
+   asyncpg pool (loading one row by primary key), same process, same server.
 
 Projects are rendered from this work tree (uncommitted changes included) with the copier CLI into
 `bench/out/` (git-ignored); the benchmark test files are copied into each rendered project's
@@ -36,6 +40,7 @@ import time
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the template's test helpers: one environment, one set of helpers
@@ -46,7 +51,7 @@ from report import IsolationFigures, Results  # noqa: E402
 from tests import template_config  # noqa: E402
 from tests.commands import clean_env, in_project, summary_line, timed_run  # noqa: E402
 from tests.copier_cli import copy_release  # noqa: E402
-from tests.servers import ServerUnavailableError, provide_postgres  # noqa: E402
+from tests.servers import ServerUnavailableError, provide_mariadb, provide_postgres  # noqa: E402
 from tests.template_config import engine_choices, engine_database  # noqa: E402
 
 PROJECT_FILES = Path(__file__).resolve().parent / "project"
@@ -55,8 +60,8 @@ PACKAGE = "my_service"
 MODES = tuple(
     path.stem.split("_", 2)[2] for path in sorted(PROJECT_FILES.glob("test_[0-9][0-9]_*.py"))
 )
-# bench/project's modes speak these; MySQL's engines are not measured.
-BENCHMARKED_DATABASES = ("sqlite", "postgresql")
+# bench/project's modes speak these.
+BENCHMARKED_DATABASES = ("sqlite", "postgresql", "mysql")
 
 
 HTTP = Path(__file__).resolve().parent / "http"  # the HTTP benchmark, section 4
@@ -92,12 +97,14 @@ def uses_server(engine: str) -> bool:
     return engine_database(engine) == "postgresql"
 
 
-def database_env(engine: str, postgres_url: str | None) -> dict[str, str]:
-    """What a rendered project's tests need to find their database server."""
-    if not uses_server(engine):
+def database_env(engine: str, servers: dict[str, str]) -> dict[str, str]:
+    """What a rendered project's tests need to find their database server (`servers`: the URL
+    of a server per database family)."""
+    database = engine_database(engine)
+    if database == "sqlite":
         return {}
-    assert postgres_url is not None, f"{engine} needs a PostgreSQL server"
-    return {"TEST_DATABASE_URL": postgres_url}
+    assert database in servers, f"{engine} needs a {database} server"
+    return {"TEST_DATABASE_URL": servers[database]}
 
 
 def big_n(n: int) -> int:
@@ -106,7 +113,7 @@ def big_n(n: int) -> int:
 
 
 def measure_isolation(
-    engine: str, project: Path, n: int, work: Path, postgres_url: str | None
+    engine: str, project: Path, n: int, work: Path, servers: dict[str, str]
 ) -> IsolationFigures:
     generated = project / "tests" / "bench_generated"
     if generated.exists():
@@ -117,11 +124,14 @@ def measure_isolation(
         if source.name.startswith(("test_", "conftest")):
             shutil.copy(source, generated / source.name)
     timings = work / f"isolation-{engine}.json"
+    traces = work / f"traces-{engine}"
+    shutil.rmtree(traces, ignore_errors=True)
+    traces.mkdir()
     project_output(
         project, "pytest", "tests/bench_generated", "-q", "-p", "no:cacheprovider",
         BENCH_PACKAGE=PACKAGE, BENCH_N=str(n), BENCH_N_BIG=str(big_n(n)),
-        BENCH_TIMINGS=str(timings),
-        **database_env(engine, postgres_url),
+        BENCH_TIMINGS=str(timings), BENCH_TRACES=str(traces),
+        **database_env(engine, servers),
     )  # fmt: skip
     # As bench/project/conftest.py's empty_tables decides it, by the database behind the engine.
     cleanup = "TRUNCATE ... RESTART IDENTITY CASCADE" if uses_server(engine) else "DELETE"
@@ -129,6 +139,8 @@ def measure_isolation(
     figures = IsolationFigures(engine, n, cleanup, big_n(n))
     by_mode: dict[str, list[dict[str, float]]] = {}
     for nodeid, phases in recorded["tests"].items():
+        if "::test_untimed_" in nodeid:  # what stands for a suite's other tests, not measured
+            continue
         module = nodeid.split("::")[0].rsplit("/", 1)[-1]  # test_03_savepoint.py
         by_mode.setdefault(module.removesuffix(".py").split("_", 2)[2], []).append(phases)
     for mode in MODES:
@@ -147,6 +159,7 @@ def measure_isolation(
         ]
         figures.socket_writes[mode] = statistics.median(test["writes"] for test in tests)
     shutil.rmtree(generated)
+    shutil.rmtree(traces)
     return figures
 
 
@@ -164,6 +177,22 @@ def measure_unit_of_work(
     finally:
         probe.unlink()
     result: dict[str, object] = json.loads(stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure_overhead(project: Path, ops: int, rounds: int, postgres_url: str) -> dict[str, Any]:
+    """The template's own overhead over bare SQLAlchemy (bench/project/overhead_probe.py)."""
+    probe = project / "bench_overhead_probe.py"
+    shutil.copy(PROJECT_FILES / "overhead_probe.py", probe)
+    try:
+        stdout = project_output(
+            project, "python", probe.name,
+            BENCH_PACKAGE=PACKAGE, BENCH_ADMIN_URL=postgres_url,
+            BENCH_OPS=str(ops), BENCH_ROUNDS=str(rounds),
+        )  # fmt: skip
+    finally:
+        probe.unlink()
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     return result
 
 
@@ -194,7 +223,12 @@ def machine() -> dict[str, str]:
         match = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
         memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB" if match else memory
     tools = {}
-    for name, args in {"uv": ["uv", "--version"], "psql": ["psql", "--version"]}.items():
+    commands = {
+        "uv": ["uv", "--version"],
+        "psql": ["psql", "--version"],
+        "mariadb": ["mariadb", "--version"],
+    }
+    for name, args in commands.items():
         try:
             tools[name] = subprocess.run(args, capture_output=True, text=True).stdout.strip()
         except FileNotFoundError:
@@ -229,6 +263,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a database on the PostgreSQL server, where scratch databases are created (default: "
         "TEST_DATABASE_URL, else the server the template's tests would use: the local one, else "
         "one started here)",
+    )
+    parser.add_argument(
+        "--mysql-url",
+        default=os.environ.get("TEST_MARIADB_URL"),
+        help="the MariaDB or MySQL server, for the MySQL engines (default: TEST_MARIADB_URL, else "
+        "the local one, else one started here)",
     )
     parser.add_argument(
         "--http",
@@ -284,19 +324,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     results.suite_summary = summary_line(suite.stdout).strip("= ")
 
-    with ExitStack() as servers:
-        postgres_url = None
-        if any(uses_server(engine) for engine in engines):
+    with ExitStack() as stack:
+        servers: dict[str, str] = {}
+        databases = {engine_database(engine) for engine in engines}
+        if "postgresql" in databases:
             step("the PostgreSQL server")
-            postgres_url = servers.enter_context(provide_postgres(args.postgres_url)).url
+            servers["postgresql"] = stack.enter_context(provide_postgres(args.postgres_url)).url
+        if "mysql" in databases:
+            step("the MariaDB server")
+            servers["mysql"] = stack.enter_context(provide_mariadb(args.mysql_url)).url
+        postgres_url = servers.get("postgresql")
         for engine in engines:
             if engine != default_engine:
                 step(f"uv sync of the {engine} project")
                 sync(projects[engine])
             step(f"isolation, engine={engine}, N={args.n}")
             results.isolation.append(
-                measure_isolation(engine, projects[engine], args.n, work, postgres_url)
+                measure_isolation(engine, projects[engine], args.n, work, servers)
             )
+        for engine in engines:
+            if uses_server(engine):
+                assert postgres_url is not None
+                step(f"the template's overhead over bare SQLAlchemy, engine={engine}")
+                results.overhead[engine] = measure_overhead(
+                    projects[engine], args.ops, args.rounds, postgres_url
+                )
         if "asyncpg" in engines:
             step(f"unit of work against raw asyncpg, {args.ops} operations per path")
             assert postgres_url is not None  # asyncpg speaks PostgreSQL

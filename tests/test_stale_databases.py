@@ -1,5 +1,6 @@
-"""A rendered server-database suite killed with SIGKILL leaves test databases behind; the next run
-drops them, and leaves alone those of a run still in progress."""
+"""A rendered server-database suite killed with SIGKILL leaves test databases behind (the copies
+`own_database` made ahead among them); the next run drops them, and leaves alone those of a run
+still in progress."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,16 +18,19 @@ from tests import mysql, postgres
 from tests.answer_sets import Variant
 from tests.commands import clean_env, in_project, run
 
-# A test that holds its run open (its databases created) until the run is stopped. It writes
-# its database's URL whole, as one line: to a temporary name, then renamed over HOLD_FILE, so
-# that a reader never finds the file empty or half written.
+# A test that holds its run open (its databases created, a copy of the template taken and more
+# being made ahead) until the run is stopped. It writes its database's URL whole, as one line: to
+# a temporary name, then renamed over HOLD_FILE, so that a reader never finds the file empty or
+# half written.
 HOLDING_TEST = """
 import asyncio
 import os
 from pathlib import Path
 
+from tests.support import OwnDatabase
 
-async def test_hold(database_url: str) -> None:
+
+async def test_hold(database_url: str, own_database: OwnDatabase) -> None:
     hold_file = Path(os.environ["HOLD_FILE"])
     written = hold_file.with_name(hold_file.name + ".tmp")
     written.write_text(database_url + "\\n")
@@ -71,6 +75,13 @@ def holding_run(
         process.wait()
 
 
+def wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60  # a liveness bound, not a speed figure
+    while not condition():
+        assert time.monotonic() < deadline, "the holding run never made its copies"
+        time.sleep(0.1)
+
+
 def held_url(hold_file: Path) -> str | None:
     """The URL the holding run wrote, once it is there whole (a line); else None."""
     try:
@@ -97,6 +108,9 @@ def test_the_next_run_drops_a_killed_runs_databases_only(
     prefix = f"{variant.package_name[:30]}_test_"
 
     with holding_run(copy, killed_file, server) as killed:
+        killed_run = database_of(killed_file).removesuffix("main")  # its databases' prefix
+        # The copy the test holds, and the two made ahead for the next tests.
+        wait_for(lambda: len(databases_starting_with(server, f"{killed_run}copy")) == 3)
         killed.send_signal(signal.SIGKILL)
         killed.wait()
     killed_database = database_of(killed_file)
@@ -116,6 +130,8 @@ def test_the_next_run_drops_a_killed_runs_databases_only(
 
         left = databases_starting_with(server, prefix)
         assert killed_database not in left, "the killed run's database was not dropped"
+        killed_left = [name for name in left if name.startswith(killed_run)]
+        assert not killed_left, f"the killed run's copies were not dropped: {killed_left}"
         assert alive_database in left, "the database of a run in progress was dropped"
 
         alive.send_signal(signal.SIGINT)  # pytest's own teardown drops its databases

@@ -1,9 +1,10 @@
 """Copied by bench/run.py into a rendered project as tests/bench_generated/conftest.py.
 
 Records how long pytest spends on each test (setup + call + teardown, as pytest itself
-measures them), and how many writes to sockets each test makes (on asyncpg, one per round trip
-to the server), and writes them to the JSON file named by BENCH_TIMINGS. The package under
-test is named by BENCH_PACKAGE, so these files serve every rendered project unchanged.
+measures them), and how many round trips to the server each test makes (asyncpg and asyncmy:
+writes to sockets through asyncio's transports, one per request; psycopg: libpq's trace, in
+files under BENCH_TRACES), and writes them to the JSON file named by BENCH_TIMINGS. The package
+under test is named by BENCH_PACKAGE, so these files serve every rendered project unchanged.
 
 Every database here is the rendered project's: the test database and its engine (`engine`,
 `session`), and copies of its migrated template (`migrated_template`, `own_database`) for the
@@ -38,7 +39,7 @@ from sqlalchemy import (
     make_url,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, Pool
 
 PACKAGE = os.environ["BENCH_PACKAGE"]
 N = int(os.environ["BENCH_N"])
@@ -76,12 +77,66 @@ def count_socket_writes() -> None:
 count_socket_writes()
 
 
+class LibpqTraces:
+    """Round trips of psycopg's connections, which do their own socket I/O, outside asyncio's
+    transports: counted from libpq's trace of each connection (a file per connection, as libpq
+    writes each message as it goes), where a round trip is a run of frontend messages ("F")
+    after backend ones ("B") or at the start."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.read: dict[Path, tuple[int, str]] = {}  # file -> (bytes read, last side seen)
+        event.listen(Pool, "connect", self.trace)
+
+    def trace(self, dbapi_connection: Any, _record: Any) -> None:
+        pgconn = getattr(getattr(dbapi_connection, "driver_connection", None), "pgconn", None)
+        if pgconn is None:  # not psycopg
+            return
+        from psycopg import pq
+
+        path = self.directory / f"{len(self.read)}.trace"
+        # Handed to libpq, which closes it with the connection.
+        pgconn.trace(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        self.read[path] = (0, "B")
+
+    def round_trips(self) -> int:
+        """Round trips since the last call."""
+        count = 0
+        for path, (offset, last) in self.read.items():
+            with path.open("rb") as trace:
+                trace.seek(offset)
+                data = trace.read()
+            whole = data[: data.rfind(b"\n") + 1]  # a line libpq is still writing, next time
+            for line in whole.splitlines():
+                side = line[:1].decode()
+                count += side == "F" and last == "B"
+                last = side if side in ("F", "B") else last
+            self.read[path] = (offset + len(whole), last)
+        return count
+
+
+libpq_traces = LibpqTraces(Path(os.environ["BENCH_TRACES"]))
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     global socket_writes_reported
     test = durations.setdefault(report.nodeid, {"writes": 0})
     test[report.when] = report.duration
-    test["writes"] += socket_writes - socket_writes_reported
+    test["writes"] += socket_writes - socket_writes_reported + libpq_traces.round_trips()
     socket_writes_reported = socket_writes
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In test_06_clone.py, each untimed test runs just before the measured test of its index."""
+    clone = [item for item in items if item.nodeid.split("::")[0].endswith("test_06_clone.py")]
+    if clone:
+        start = items.index(clone[0])
+
+        def order(item: Any) -> tuple[int, bool]:
+            return item.callspec.params["i"], not item.name.startswith("test_untimed_")
+
+        items[start : start + len(clone)] = sorted(clone, key=order)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
