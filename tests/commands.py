@@ -179,11 +179,13 @@ def serving(args: list[str], cwd: Path, env: dict[str, str], port: int, log: Pat
             except subprocess.TimeoutExpired:
                 stopped = False
             if not stopped:
+                left = describe(live_members(server.pid))
                 os.killpg(server.pid, signal.SIGKILL)  # nothing of it may outlive the test
                 server.wait(timeout=10)
                 group_ended(server.pid, timeout=10)
                 raise AssertionError(
-                    f"`{' '.join(args)}` did not stop within 30 s of SIGTERM:\n{log.read_text()}"
+                    f"`{' '.join(args)}` did not stop within 30 s of SIGTERM; still running:\n"
+                    f"{left}\n{log.read_text()}"
                 )
 
 
@@ -201,6 +203,19 @@ def group_ended(group: int, timeout: float) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def describe(pids: list[int]) -> str:
+    """`pid state: command line` for each process (what is left of a server, for its error)."""
+    lines = []
+    for pid in pids:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            command = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ")
+            lines.append(f"  {pid} {state}: {command.decode(errors='replace').strip()}")
+        except (OSError, IndexError):
+            lines.append(f"  {pid}: (exited while we looked)")
+    return "\n".join(lines) or "  (none: the first process did not exit)"
 
 
 def live_members(group: int) -> list[int]:
