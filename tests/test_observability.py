@@ -24,7 +24,11 @@ from tests.template_config import TEMPLATE_ROOT
 pytestmark = pytest.mark.xdist_group("observability")
 
 # Files that only a render with observability has.
-ITS_OWN = {"src/{package}/telemetry.py", "src/{package}/request_telemetry.py", "tests/test_telemetry.py"}
+ITS_OWN = {
+    "src/{package}/telemetry.py",
+    "src/{package}/request_telemetry.py",
+    "tests/test_telemetry.py",
+}
 MENTIONS = re.compile(r"telemetry|opentelemetry|structlog|observability|OTEL_", re.IGNORECASE)
 
 
