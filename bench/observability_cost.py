@@ -13,7 +13,9 @@ One process per mode, so nothing of one mode stays in another. Sequential work, 
 a request is POST /authors then GET /authors/{id} (two requests, halved), through httpx's ASGI
 transport to the app with its own lifespan (no server, no network); a unit of work is
 `unit_of_work` adding one author (INSERT, COMMIT). It prints one JSON line: the median over
-rounds of the mean per operation, in microseconds.
+rounds of the mean per operation, in microseconds: wall time, and the process's CPU time
+(`time.process_time`, all its threads), which the server's share and the machine's other
+load disturb much less than wall time.
 """
 
 from __future__ import annotations
@@ -48,18 +50,31 @@ def telemetry_for(package: str, mode: str) -> Any:
     )
 
 
-async def requests_round(client: httpx.AsyncClient) -> float:
+def clocks() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def per_operation(started: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = clocks()
+    return (wall - started[0]) / PER_ROUND, (cpu - started[1]) / PER_ROUND
+
+
+def medians(rounds: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(r[0] for r in rounds), statistics.median(r[1] for r in rounds)
+
+
+async def requests_round(client: httpx.AsyncClient) -> tuple[float, float]:
     tag = uuid.uuid4().hex[:8]
-    started = time.perf_counter()
+    started = clocks()
     for n in range(PER_ROUND // 2):
         created = await client.post("/authors", json={"name": f"bench {tag} {n}"})
         assert created.status_code == 201, created.text
         read = await client.get(f"/authors/{created.json()['id']}")
         assert read.status_code == 200, read.text
-    return (time.perf_counter() - started) / PER_ROUND
+    return per_operation(started)
 
 
-async def per_request(package: str, mode: str) -> float:
+async def per_request(package: str, mode: str) -> tuple[float, float]:
     app = importlib.import_module(f"{package}.app").create_app()
     if mode != "off":
         app.state.telemetry = telemetry_for(package, mode)
@@ -70,10 +85,10 @@ async def per_request(package: str, mode: str) -> float:
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             await requests_round(client)  # warm-up: connections, statement caches
             rounds = [await requests_round(client) for _ in range(ROUNDS)]
-    return statistics.median(rounds)
+    return medians(rounds)
 
 
-async def per_unit_of_work(package: str, mode: str) -> float:
+async def per_unit_of_work(package: str, mode: str) -> tuple[float, float]:
     engine_module = importlib.import_module(f"{package}.db.engine")
     session_module = importlib.import_module(f"{package}.db.session")
     services = importlib.import_module(f"{package}.services")
@@ -84,13 +99,13 @@ async def per_unit_of_work(package: str, mode: str) -> float:
         telemetry.instrument(engine)
     factory = session_module.make_session_factory(engine)
 
-    async def one_round() -> float:
+    async def one_round() -> tuple[float, float]:
         tag = uuid.uuid4().hex[:8]
-        started = time.perf_counter()
+        started = clocks()
         for n in range(PER_ROUND):
             async with session_module.unit_of_work(factory) as session:
                 await services.add_author(session, f"uow {tag} {n}", None)
-        return (time.perf_counter() - started) / PER_ROUND
+        return per_operation(started)
 
     try:
         await one_round()
@@ -99,15 +114,17 @@ async def per_unit_of_work(package: str, mode: str) -> float:
         await engine.dispose()
         if telemetry is not None:
             telemetry.shutdown()
-    return statistics.median(rounds)
+    return medians(rounds)
 
 
 async def main(package: str, mode: str, framework: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     result: dict[str, object] = {"package": package, "mode": mode}
-    result["unit_of_work_us"] = round(await per_unit_of_work(package, mode) * 1e6, 1)
+    wall, cpu = await per_unit_of_work(package, mode)
+    result |= {"unit_of_work_us": round(wall * 1e6), "unit_of_work_cpu_us": round(cpu * 1e6)}
     if framework:
-        result["request_us"] = round(await per_request(package, mode) * 1e6, 1)
+        wall, cpu = await per_request(package, mode)
+        result |= {"request_us": round(wall * 1e6), "request_cpu_us": round(cpu * 1e6)}
     print(json.dumps(result))
 
 
