@@ -14,7 +14,17 @@ from tests.answer_sets import Variant
 from tests.template_config import TEMPLATE_ROOT
 
 # A rendered package's layers, lowest first. The dialect (engine `dialect`) is what db/ builds on.
-LAYERS = ["settings", "dialect", "db", "models", "services", "app"]
+# telemetry.py knows engines, not the project's modules; request_telemetry.py serves the app.
+LAYERS = [
+    "settings",
+    "dialect",
+    "db",
+    "telemetry",
+    "models",
+    "services",
+    "request_telemetry",
+    "app",
+]
 
 
 def module_name(path: Path, root: Path) -> str:
