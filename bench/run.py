@@ -163,11 +163,10 @@ def measure_isolation(
     return figures
 
 
-def measure_unit_of_work(
-    project: Path, ops: int, rounds: int, postgres_url: str
-) -> dict[str, object]:
-    probe = project / "bench_uow_probe.py"
-    shutil.copy(PROJECT_FILES / "uow_probe.py", probe)
+def run_probe(project: Path, probe_file: str, ops: int, rounds: int, postgres_url: str) -> Any:
+    """Run a bench/project probe script inside the rendered project; its last line is JSON."""
+    probe = project / f"bench_{probe_file}"
+    shutil.copy(PROJECT_FILES / probe_file, probe)
     try:
         stdout = project_output(
             project, "python", probe.name,
@@ -176,23 +175,19 @@ def measure_unit_of_work(
         )  # fmt: skip
     finally:
         probe.unlink()
-    result: dict[str, object] = json.loads(stdout.strip().splitlines()[-1])
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def measure_unit_of_work(
+    project: Path, ops: int, rounds: int, postgres_url: str
+) -> dict[str, object]:
+    result: dict[str, object] = run_probe(project, "uow_probe.py", ops, rounds, postgres_url)
     return result
 
 
 def measure_overhead(project: Path, ops: int, rounds: int, postgres_url: str) -> dict[str, Any]:
     """The template's own overhead over bare SQLAlchemy (bench/project/overhead_probe.py)."""
-    probe = project / "bench_overhead_probe.py"
-    shutil.copy(PROJECT_FILES / "overhead_probe.py", probe)
-    try:
-        stdout = project_output(
-            project, "python", probe.name,
-            BENCH_PACKAGE=PACKAGE, BENCH_ADMIN_URL=postgres_url,
-            BENCH_OPS=str(ops), BENCH_ROUNDS=str(rounds),
-        )  # fmt: skip
-    finally:
-        probe.unlink()
-    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = run_probe(project, "overhead_probe.py", ops, rounds, postgres_url)
     return result
 
 

@@ -270,6 +270,22 @@ def postgres_command(data: Path, port: int) -> list[str]:
     ]
 
 
+def serve_postgres(
+    name: str, data: Path, account: pwd.struct_passwd | None, directory: Path, began: float
+) -> AbstractContextManager[Server]:
+    """`data` served by `postgres` on a free loopback port, as user `postgres`; removed after."""
+    return serve(
+        name,
+        lambda port: postgres_command(data, port),
+        lambda port: f"postgresql://postgres@127.0.0.1:{port}/postgres",
+        postgres_answers,
+        account=account,
+        directory=directory,
+        stop_signal=signal.SIGINT,  # "fast" shutdown: no waiting for clients
+        began=began,
+    )
+
+
 @contextmanager
 def throwaway_postgres() -> Iterator[Server]:
     """A PostgreSQL server of our own: `initdb` into a temporary directory, `postgres` on a
@@ -299,16 +315,7 @@ def throwaway_postgres() -> Iterator[Server]:
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    with serve(
-        "PostgreSQL",
-        lambda port: postgres_command(data, port),
-        lambda port: f"postgresql://postgres@127.0.0.1:{port}/postgres",
-        postgres_answers,
-        account=account,
-        directory=directory,
-        stop_signal=signal.SIGINT,  # "fast" shutdown: no waiting for clients
-        began=began,
-    ) as server:
+    with serve_postgres("PostgreSQL", data, account, directory, began) as server:
         yield server
 
 
@@ -340,16 +347,7 @@ def throwaway_standby(primary_url: str) -> Iterator[Server]:
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    with serve(
-        "PostgreSQL standby",
-        lambda port: postgres_command(data, port),
-        lambda port: f"postgresql://postgres@127.0.0.1:{port}/postgres",
-        postgres_answers,
-        account=account,
-        directory=directory,
-        stop_signal=signal.SIGINT,
-        began=began,
-    ) as standby:
+    with serve_postgres("PostgreSQL standby", data, account, directory, began) as standby:
         yield standby
 
 
