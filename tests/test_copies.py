@@ -109,11 +109,11 @@ def pair_key(pair: tuple[str, str], package_name: str) -> tuple[str, str]:
 
 def checked_sets() -> list[Variant]:
     """The fewest answer sets, in VARIANTS' order, that between them render every engine and
-    every framework copier.yml offers, and PgBouncer's mode."""
+    every framework copier.yml offers, PgBouncer's mode and read replicas."""
     chosen: list[Variant] = []
     wanted = [("engine", engine) for engine in engine_choices()]
     wanted += [("framework", framework) for framework in framework_choices()]
-    wanted.append(("pgbouncer", True))
+    wanted += [("pgbouncer", True), ("read_replicas", True)]
     for question, answer in wanted:
         if not any(answers(variant, question) == answer for variant in chosen):
             chosen.append(next(v for v in VARIANTS if answers(v, question) == answer))
