@@ -3,7 +3,8 @@
 An installed set is rendered, installed with `uv sync` and run: its own suite, mypy, pre-commit,
 the Alembic CLI. The installed sets cover the code paths pairwise, not as a product: each engine
 with no framework and with one, each framework on SQLite and on PostgreSQL, each PgBouncer mode of
-each PostgreSQL driver (without PgBouncer: litestar-asyncpg and fastapi-psycopg).
+each PostgreSQL driver (without PgBouncer: litestar-asyncpg and fastapi-psycopg), read replicas
+with PgBouncer (asyncpg-pgbouncer) and without (fastapi-psycopg).
 A set that only varies text (names, authors, Python version) is rendered and linted, not
 installed: adding one is one line.
 """
@@ -74,8 +75,16 @@ VARIANTS = [
         "dialect",
         {"project_name": "Ledger Store", "package_name": "ledger_store", "engine": "dialect"},
     ),
+    # Read replicas through PgBouncer (the primary and the standby each behind one), and
+    # without it, on the primary and standby the rendered suite starts for itself.
     Variant(
-        "asyncpg-pgbouncer", {"project_name": "Orders Edge", "engine": "asyncpg", "pgbouncer": True}
+        "asyncpg-pgbouncer",
+        {
+            "project_name": "Orders Edge",
+            "engine": "asyncpg",
+            "pgbouncer": True,
+            "read_replicas": True,
+        },
     ),
     Variant(
         "psycopg-pgbouncer", {"project_name": "Ledger Edge", "engine": "psycopg", "pgbouncer": True}
@@ -84,7 +93,12 @@ VARIANTS = [
     # Each framework on SQLite and on PostgreSQL: pairwise over engines, not their product.
     Variant(
         "fastapi-psycopg",
-        {"project_name": "Register API", "engine": "psycopg", "framework": "fastapi"},
+        {
+            "project_name": "Register API",
+            "engine": "psycopg",
+            "framework": "fastapi",
+            "read_replicas": True,
+        },
     ),
     Variant(
         "litestar-asyncpg",

@@ -85,7 +85,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def project(copie_session: object, variant: Variant, request: pytest.FixtureRequest) -> Path:
     """The answer set rendered by copier (through pytest-copie); an installed set `uv sync`ed."""
     if variant.installed:
-        request.getfixturevalue("variant_database_url")  # its suite's server, started once
+        request.getfixturevalue("variant_servers")  # its suite's servers, started once
     result = copie_session.copy(extra_answers=variant.answers)  # type: ignore[attr-defined]
     assert result.exit_code == 0, f"render of {variant.name} failed: {result.exception!r}"
     project_dir: Path = result.project_dir

@@ -24,6 +24,7 @@ import pytest
 from tests import scratch
 from tests.answer_sets import Variant
 from tests.commands import clean_env, get, owners_copy, post_author, run, serving, shell_blocks
+from tests.servers import set_servers
 
 # Sections whose commands another test runs literally, where they can mean something.
 RUN_ELSEWHERE = {
@@ -74,7 +75,7 @@ def change_a_model(owners: Path, package: str) -> None:
 
 
 def run_the_readme(
-    project: Path, variant: Variant, folder: Path, server_url: str | None
+    project: Path, variant: Variant, folder: Path, servers: dict[str, str]
 ) -> ReadmeRun:
     """The README's commands in a copy of the project. The application's database is one the
     README's own commands create (DATABASE_URL names it, as a person's environment or `.env`
@@ -83,10 +84,9 @@ def run_the_readme(
     outcome = ReadmeRun(owners)
     blocks = shell_blocks((owners / "README.md").read_text())
     with pytest.MonkeyPatch.context() as patch:
-        if server_url:
-            patch.setenv("TEST_DATABASE_URL", server_url)
+        set_servers(patch, servers)
         with scratch.database_url(variant, folder, "app", create=False) as url:
-            env = clean_env(DATABASE_URL=url) if server_url else clean_env()
+            env = clean_env(DATABASE_URL=url) if "TEST_DATABASE_URL" in servers else clean_env()
             for heading, commands in blocks:
                 if heading in RUN_ELSEWHERE:
                     continue
@@ -122,10 +122,10 @@ def serve(command: str, owners: Path, env: dict[str, str], folder: Path) -> None
 def readme_run(
     project: Path,
     variant: Variant,
-    variant_database_url: str | None,
+    variant_servers: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> ReadmeRun:
     """The rendered README's commands, run once per installed answer set in an owner's copy
     (tests/readme_run.py): its suite, migrations, served app and pre-commit run."""
     folder = tmp_path_factory.mktemp(f"readme-{variant.name}")
-    return run_the_readme(project, variant, folder, variant_database_url)
+    return run_the_readme(project, variant, folder, variant_servers)

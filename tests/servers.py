@@ -639,11 +639,46 @@ def variant_database_url(request: pytest.FixtureRequest, variant: Any) -> str | 
     return request.getfixturevalue(fixture) if fixture else None
 
 
+@pytest.fixture(scope="session")
+def replicated_pgbouncer(replicated_postgres: Replicated) -> Iterator[Replicated]:
+    """A PgBouncer in transaction mode in front of each of `replicated_postgres`."""
+    with (
+        throwaway_pgbouncer(replicated_postgres.primary.url) as primary,
+        throwaway_pgbouncer(replicated_postgres.standby.url) as standby,
+    ):
+        yield Replicated(primary, standby)
+
+
+REPLICATION_VARIABLES = ("TEST_PRIMARY_URL", "TEST_REPLICA_URL")
+
+
+@pytest.fixture(scope="session")
+def variant_servers(request: pytest.FixtureRequest, variant: Any) -> dict[str, str]:
+    """The variables through which the answer set's rendered suite finds its servers:
+    TEST_DATABASE_URL (none on SQLite), and with read replicas and PgBouncer, TEST_PRIMARY_URL
+    and TEST_REPLICA_URL: PgBouncers in front of `replicated_postgres`. Read replicas without
+    PgBouncer get neither, so that the rendered suite starts its own primary and standby, as
+    it does on a new machine."""
+    servers = {}
+    if url := request.getfixturevalue("variant_database_url"):
+        servers["TEST_DATABASE_URL"] = url
+    if variant.answers.get("read_replicas") and variant.answers.get("pgbouncer"):
+        pair = request.getfixturevalue("replicated_pgbouncer")
+        servers |= {"TEST_PRIMARY_URL": pair.primary.url, "TEST_REPLICA_URL": pair.standby.url}
+    return servers
+
+
+def set_servers(patch: pytest.MonkeyPatch, servers: dict[str, str]) -> None:
+    """The environment a rendered suite reads `servers` from (`clean_env()` hands it on)."""
+    for variable in REPLICATION_VARIABLES:
+        patch.delenv(variable, raising=False)
+    for variable, url in servers.items():
+        patch.setenv(variable, url)
+
+
 @pytest.fixture(autouse=True)
 def database_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test of an answer set sees its server as TEST_DATABASE_URL, the variable rendered
-    suites read, and that `clean_env()` hands them."""
-    if "variant" in request.fixturenames and (
-        url := request.getfixturevalue("variant_database_url")
-    ):
-        monkeypatch.setenv("TEST_DATABASE_URL", url)
+    """A test of an answer set sees its servers as the rendered suite's variables
+    (`variant_servers`)."""
+    if "variant" in request.fixturenames:
+        set_servers(monkeypatch, request.getfixturevalue("variant_servers"))
