@@ -23,6 +23,7 @@ LAYERS = [
     "models",
     "services",
     "request_telemetry",
+    "read_routing",
     "app",
 ]
 
