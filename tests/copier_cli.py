@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from copier import run_copy
+
 from tests.commands import clean_env, run
 from tests.template_config import TEMPLATE_ROOT
 
@@ -127,6 +129,26 @@ def release_what_is_unreleased(clone: Path) -> str:
 
 def tag(repo: Path, name: str) -> None:
     git(repo, "tag", name)
+
+
+def rendered_files(folder: Path, answers: dict[str, object], package: str) -> dict[str, str]:
+    """This work tree (uncommitted changes included) rendered into `folder` by copier's API,
+    with `answers` and the defaults, no tasks run: its files' texts by path, the package's
+    directory written `{package}`."""
+    run_copy(
+        str(TEMPLATE_ROOT),
+        folder,
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",  # the work tree, uncommitted changes included
+        skip_tasks=True,
+        quiet=True,
+    )
+    return {
+        str(path.relative_to(folder)).replace(package, "{package}"): path.read_text()
+        for path in files_of(folder)
+    }
 
 
 def files_of(project: Path) -> list[Path]:

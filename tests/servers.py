@@ -290,32 +290,10 @@ def serve_postgres(
 def throwaway_postgres() -> Iterator[Server]:
     """A PostgreSQL server of our own: `initdb` into a temporary directory, `postgres` on a
     free loopback port, trust authentication for user `postgres`, no Unix socket."""
-    began = time.monotonic()
-    bindir = postgres_bindir()
-    account = service_account("postgres")
-    directory = private_directory("test-postgres-", account)
-    data = directory / "data"
-    try:
-        run_as(
-            [
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-            ],
-            account,
-            directory / "initdb.log",
-        )
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    with serve_postgres("PostgreSQL", data, account, directory, began) as server:
+    initdb = [str(postgres_bindir() / "initdb"), "-U", "postgres", "--auth=trust"]
+    initdb += ["-E", "UTF8", "--locale=C", "--no-sync"]
+    make = lambda data: [*initdb, "-D", str(data)]  # noqa: E731
+    with served_data("PostgreSQL", "test-postgres-", make, "initdb") as server:
         yield server
 
 
@@ -326,29 +304,32 @@ def throwaway_standby(primary_url: str) -> Iterator[Server]:
     on a free loopback port; read-only, in recovery, replaying the primary's WAL as it comes.
     The primary must allow replication connections from 127.0.0.1 (a throwaway one does:
     `initdb`'s pg_hba trusts them; the machine's server at :5432 has no such line)."""
+    copy = [str(postgres_bindir() / "pg_basebackup"), f"--dbname={primary_url}"]
+    copy += ["--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync"]
+    # --write-recovery-conf (-R): standby.signal and primary_conninfo, to follow the primary.
+    make = lambda data: [*copy, f"--pgdata={data}"]  # noqa: E731
+    with served_data("PostgreSQL standby", "test-postgres-standby-", make, "pg_basebackup") as s:
+        yield s
+
+
+@contextmanager
+def served_data(
+    name: str, prefix: str, make: Callable[[Path], list[str]], program: str
+) -> Iterator[Server]:
+    """A data directory that the command `make(data)` makes, in a temporary directory of the
+    `postgres` account, then served (`serve_postgres`); the directory is removed afterwards,
+    or at once when making it fails (its log: `<program>.log`)."""
     began = time.monotonic()
     account = service_account("postgres")
-    directory = private_directory("test-postgres-standby-", account)
+    directory = private_directory(prefix, account)
     data = directory / "data"
     try:
-        run_as(
-            [
-                str(postgres_bindir() / "pg_basebackup"),
-                f"--dbname={primary_url}",
-                f"--pgdata={data}",
-                "--write-recovery-conf",  # -R: standby.signal and primary_conninfo
-                "--wal-method=stream",
-                "--checkpoint=fast",
-                "--no-sync",
-            ],
-            account,
-            directory / "pg_basebackup.log",
-        )
+        run_as(make(data), account, directory / f"{program}.log")
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
-    with serve_postgres("PostgreSQL standby", data, account, directory, began) as standby:
-        yield standby
+    with serve_postgres(name, data, account, directory, began) as server:
+        yield server
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,10 @@ import difflib
 import re
 from pathlib import Path
 
-import copier
 import pytest
 import yaml
 
-from tests.copier_cli import files_of
-from tests.template_config import TEMPLATE_ROOT
+from tests.copier_cli import rendered_files
 
 pytestmark = pytest.mark.xdist_group("observability")
 
@@ -37,20 +35,7 @@ def render(folder: Path, framework: str, observability: bool | None) -> dict[str
     answers: dict[str, object] = {"project_name": "Watch Tower", "framework": framework}
     if observability is not None:
         answers["observability"] = observability
-    copier.run_copy(
-        str(TEMPLATE_ROOT),
-        folder,
-        data=answers,
-        defaults=True,
-        unsafe=True,
-        vcs_ref="HEAD",  # the work tree, uncommitted changes included
-        skip_tasks=True,
-        quiet=True,
-    )
-    return {
-        str(path.relative_to(folder)).replace("watch_tower", "{package}"): path.read_text()
-        for path in files_of(folder)
-    }
+    return rendered_files(folder, answers, "watch_tower")
 
 
 @pytest.mark.parametrize("framework", ["none", "fastapi", "litestar"])

@@ -14,12 +14,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import copier
 import pytest
 import yaml
 
-from tests.copier_cli import files_of
-from tests.template_config import TEMPLATE_ROOT
+from tests.copier_cli import rendered_files
 
 pytestmark = pytest.mark.xdist_group("read-replicas")
 
@@ -35,20 +33,7 @@ MENTIONS = re.compile(r"replica|read_primary|read_routing|standby", re.IGNORECAS
 
 def render(folder: Path, **answers: object) -> dict[str, str]:
     """The rendered files, by path (the package's directory written `{package}`)."""
-    copier.run_copy(
-        str(TEMPLATE_ROOT),
-        folder,
-        data={"project_name": "Read Path", **answers},
-        defaults=True,
-        unsafe=True,
-        vcs_ref="HEAD",  # the work tree, uncommitted changes included
-        skip_tasks=True,
-        quiet=True,
-    )
-    return {
-        str(path.relative_to(folder)).replace("read_path", "{package}"): path.read_text()
-        for path in files_of(folder)
-    }
+    return rendered_files(folder, {"project_name": "Read Path", **answers}, "read_path")
 
 
 def mentions(files: dict[str, str]) -> dict[str, list[str]]:
