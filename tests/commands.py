@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests import warm_caches
+
 # This repository's venv, and an enclosing pytest's variables (an xdist worker id would leak into
 # the rendered project's own xdist set-up). PYTHONDONTWRITEBYTECODE (set on these machines) would
 # make every rendered command recompile SQLAlchemy and Alembic from source: users write bytecode.
@@ -42,6 +44,11 @@ def run(
     result = subprocess.run(
         args, cwd=cwd, env=env or clean_env(), capture_output=True, text=True, check=False
     )
+    # What the projects' environments share: bytecode, mypy's cache (tests/warm_caches.py).
+    if args[:2] == ["uv", "sync"] and result.returncode == 0:
+        warm_caches.after_sync(cwd)
+    elif (cwd / ".venv").is_dir():
+        warm_caches.after_run(cwd, args)
     if check:
         assert result.returncode == 0, (
             f"`{' '.join(args)}` exited {result.returncode} in {cwd}\n"

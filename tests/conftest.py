@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import warm_caches
 from tests.answer_sets import VARIANTS, Variant
 from tests.commands import in_project, run
 from tests.copier_cli import GIT_IDENTITY
@@ -20,8 +21,10 @@ pytest_plugins = ["tests.servers", "tests.readme_run"]
 
 def pytest_configure(config: pytest.Config) -> None:
     """Every render commits itself (hooks/post_copy.py) as an owner's would, whose git knows who
-    is committing; on any machine, whatever its git configuration."""
+    is committing; on any machine, whatever its git configuration. The projects' environments
+    share bytecode and mypy's cache (tests/warm_caches.py)."""
     os.environ.update(GIT_IDENTITY)
+    warm_caches.enabled = True
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

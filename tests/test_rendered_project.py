@@ -20,7 +20,7 @@ from tests.commands import (
     tool,
 )
 from tests.copier_cli import files_of
-from tests.readme_run import ReadmeRun
+from tests.readme_run import COMPLIANCE_SUITE, ReadmeRun
 from tests.workflow_lint import assert_workflow_is_clean
 
 JINJA_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
@@ -212,9 +212,10 @@ def test_ci_workflow_is_valid_and_audited(project: Path) -> None:
 # The dialect is the same whatever the framework: its compliance suite runs once.
 @pytest.mark.engines("dialect")
 @pytest.mark.frameworks("none")
-def test_dialect_compliance_suite_passes(project: Path) -> None:
-    """SQLAlchemy's own dialect compliance suite, by the command the rendered README gives."""
-    result = in_project(project, "pytest", "-c", "test.cfg", "-q", "-p", "no:cacheprovider")
+def test_dialect_compliance_suite_passes(project: Path, readme_run: ReadmeRun) -> None:
+    """SQLAlchemy's own dialect compliance suite, by the command the rendered README gives (its
+    README run: tests/readme_run.py)."""
+    result = readme_run.result(COMPLIANCE_SUITE)
     summary = result.stdout.strip().splitlines()[-1]
     assert not re.search(r"failed|error", summary), summary
     # The counts the rendered README states are the counts the suite gives.
