@@ -362,8 +362,9 @@ def render(
         f"- Machine: {machine['cpus']} CPUs ({machine['cpu']}), {machine['memory']} memory, "
         f"{machine['os']}; load average (1 / 5 / 15 min) {machine_at_start['load']} at the "
         f"start, {machine['load']} at the end",
-        "- The machine is shared: other sessions' test suites and benchmarks ran during this run. "
-        "Absolute times stretch with their load; the targets are ratios measured in this one run.",
+        "- The machine may be shared with other work while it runs (the load averages above say "
+        "how busy it was): absolute times stretch with that load; the targets are ratios "
+        "measured in this one run.",
         f"- Python {machine['python']}; {machine['uv']}; PostgreSQL server "
         f"{server_version(results, machine)}, over loopback (127.0.0.1)"
         + (

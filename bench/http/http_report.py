@@ -86,9 +86,9 @@ def render(record: dict[str, object]) -> str:
         f"sqlmodel {versions.get('sqlmodel', '?')}); ours on SQLite read a file seeded the same "
         "way, for reference only.",
         "",
-        "**This machine is shared with other work while it runs**: absolute figures move with "
-        "the load; the ratios between apps measured in the same run are what the targets "
-        "judge, and what to compare across runs.",
+        "**The machine may be shared with other work while it runs** (the load averages above "
+        "say how busy it was): absolute figures move with the load; the ratios between apps "
+        "measured in the same run are what the targets judge, and what to compare across runs.",
         "",
         "### Targets",
         "",
