@@ -60,17 +60,22 @@ def data_args(**answers: object) -> list[str]:
     return [arg for name, value in answers.items() for arg in ("--data", f"{name}={value}")]
 
 
-def copy_work_tree(destination: Path) -> None:
-    """This work tree's files (uncommitted changes included, ignored files not) into a folder."""
+def work_tree_files() -> list[Path]:
+    """This work tree's files as git sees them: uncommitted changes included, ignored files
+    (`.venv`, the bench's renders in `bench/out`) not."""
     listed = run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], TEMPLATE_ROOT
     )
-    for name in filter(None, listed.stdout.split("\0")):
-        source = TEMPLATE_ROOT / name
-        if source.is_file():  # tracked files deleted in the work tree are listed too
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    paths = (TEMPLATE_ROOT / name for name in filter(None, listed.stdout.split("\0")))
+    return [path for path in paths if path.is_file()]  # tracked files deleted are listed too
+
+
+def copy_work_tree(destination: Path) -> None:
+    """This work tree's files (uncommitted changes included, ignored files not) into a folder."""
+    for source in work_tree_files():
+        target = destination / source.relative_to(TEMPLATE_ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
 
 
 def make_template_repo(destination: Path) -> Path:

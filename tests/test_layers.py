@@ -5,13 +5,13 @@ Python (tests, hooks, scripts, bench), no import cycle either."""
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from tests.answer_sets import Variant
+from tests.copier_cli import work_tree_files
 from tests.template_config import TEMPLATE_ROOT
 
 # A rendered package's layers, lowest first. The dialect (engine `dialect`) is what db/ builds on.
@@ -34,18 +34,23 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def modules_under(
-    root: Path, folders: Iterable[str], ignored: Iterable[str] = ()
-) -> dict[str, Path]:
-    """The modules under these folders of `root`, outside `.venv` and the `ignored` folders."""
-    skip = {".venv", *ignored}
-    found = {}
-    for folder in folders:
-        for directory, subdirectories, names in os.walk(root / folder):
-            subdirectories[:] = [d for d in subdirectories if d not in skip]  # not walked at all
-            for path in (Path(directory) / n for n in names if n.endswith(".py")):
-                found[module_name(path, root)] = path
-    return found
+def modules_under(root: Path, folders: Iterable[str]) -> dict[str, Path]:
+    return {
+        module_name(path, root): path
+        for folder in folders
+        for path in (root / folder).rglob("*.py")
+        if ".venv" not in path.parts
+    }
+
+
+def repository_modules(folders: Iterable[str]) -> dict[str, Path]:
+    """This repository's modules in these folders, as git sees its work tree: what the bench
+    renders into `bench/out` (ignored) is not this repository's code."""
+    return {
+        module_name(path, TEMPLATE_ROOT): path
+        for path in work_tree_files()
+        if path.suffix == ".py" and path.relative_to(TEMPLATE_ROOT).parts[0] in folders
+    }
 
 
 def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
@@ -71,10 +76,8 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     return found
 
 
-def import_graph(
-    root: Path, folders: Iterable[str], ignored: Iterable[str] = ()
-) -> dict[str, set[str]]:
-    known = modules_under(root, folders, ignored)
+def import_graph(known: dict[str, Path]) -> dict[str, set[str]]:
+    """Which of the known modules each known module imports."""
     return {name: imports_of(name, path, known) for name, path in known.items()}
 
 
@@ -110,7 +113,7 @@ def layer_of(module: str, package: str) -> int | None:
 @pytest.mark.rendered_text
 def test_a_render_imports_one_way(project: Path, variant: Variant) -> None:
     package = variant.package_name
-    graph = import_graph(project / "src", [package])
+    graph = import_graph(modules_under(project / "src", [package]))
     unknown = {m for m in graph if m != package and m.split(".")[1] not in LAYERS}
     assert unknown == set(), f"modules in no layer: add them to LAYERS in order: {unknown}"
     assert upward_imports(graph, package) == []
@@ -129,8 +132,7 @@ def upward_imports(graph: dict[str, set[str]], package: str) -> list[str]:
 
 
 def test_this_repository_has_no_import_cycle() -> None:
-    # bench/out holds what the bench rendered (git ignores it): projects, not this repository.
-    graph = import_graph(TEMPLATE_ROOT, ["tests", "hooks", "scripts", "bench"], ignored=["out"])
+    graph = import_graph(repository_modules(["tests", "hooks", "scripts", "bench"]))
     assert cycles(graph) == []
 
 
@@ -142,7 +144,7 @@ def test_the_checks_see_an_upward_import_and_a_cycle(tmp_path: Path) -> None:
     (package / "settings.py").write_text("from shop.services import price\n")
     (package / "services.py").write_text("from .settings import x\n")
     (package / "db" / "engine.py").write_text("from shop import settings\nimport shop.services\n")
-    graph = import_graph(tmp_path / "src", ["shop"])
+    graph = import_graph(modules_under(tmp_path / "src", ["shop"]))
     assert graph["shop.settings"] == {"shop.services"}
     assert graph["shop.services"] == {"shop.settings"}
     assert graph["shop.db.engine"] == {"shop.settings", "shop.services"}
