@@ -133,7 +133,8 @@ def keep(venv: Path) -> int:
 
 def _mypy_latest(project: Path) -> Path | None:
     """The store's link to the latest cache for the project's mypy (None: mypy not installed)."""
-    installed = sorted(project.glob(".venv/lib/python3.*/site-packages/mypy-*.dist-info"))
+    site = _site_packages(project / ".venv")
+    installed = sorted(found for folder in site for found in folder.glob("mypy-*.dist-info"))
     return MYPY_STORE / installed[0].name / "latest" if installed else None
 
 
