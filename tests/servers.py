@@ -157,10 +157,15 @@ def run_as(args: list[str], account: pwd.struct_passwd | None, log: Path) -> Non
 
 
 def tail(log: Path, lines: int = 15) -> str:
+    """A log's last lines, after the lines that name an error: mariadb-install-db ends with a
+    page of advice, below the server's `[ERROR]` lines that say what went wrong."""
     try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        text = log.read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return "(no log)"
+    last = text[-lines:]
+    errors = [line for line in text[:-lines] if "[ERROR]" in line or "FATAL" in line]
+    return "\n".join([*errors[:lines], *last])
 
 
 def stop(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
@@ -365,13 +370,17 @@ def throwaway_mariadb() -> Iterator[Server]:
     directory = private_directory("test-mariadb-", account)
     data = directory / "data"
     # --no-defaults everywhere: the machine's my.cnf names the system server's port and socket.
+    # --tmpdir: servers bootstrapped at once in the shared /tmp remove each other's temporary
+    # tables ("Unknown table 'mysql.tmp_user_sys'", seen with two test workers starting one each).
     user = [f"--user={account.pw_name}"] if account else []
+    own_tmpdir = f"--tmpdir={directory}"
     try:
         run_as(
             [
                 install_db,
                 "--no-defaults",
                 f"--datadir={data}",
+                own_tmpdir,
                 *user,
                 "--auth-root-authentication-method=normal",
                 "--skip-test-db",
@@ -389,6 +398,7 @@ def throwaway_mariadb() -> Iterator[Server]:
             daemon,
             "--no-defaults",
             f"--datadir={data}",
+            own_tmpdir,
             f"--socket={directory / 'socket'}",
             f"--port={port}",
             "--bind-address=127.0.0.1",
