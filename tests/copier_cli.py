@@ -136,10 +136,11 @@ def tag(repo: Path, name: str) -> None:
     git(repo, "tag", name)
 
 
-def rendered_files(folder: Path, answers: dict[str, object], package: str) -> dict[str, str]:
-    """This work tree (uncommitted changes included) rendered into `folder` by copier's API,
-    with `answers` and the defaults, no tasks run: its files' texts by path, the package's
-    directory written `{package}`."""
+def render_files(folder: Path, answers: dict[str, object], *, tasks: bool = False) -> Path:
+    """This work tree (uncommitted changes included) rendered into `folder` by copier's API, in
+    this process, with `answers` and the defaults; the post-copy task (`uv lock`, git) only if
+    asked. For the tests that read what a render wrote: the CLI itself is the question, update
+    and adversarial-answer tests' business."""
     run_copy(
         str(TEMPLATE_ROOT),
         folder,
@@ -147,9 +148,15 @@ def rendered_files(folder: Path, answers: dict[str, object], package: str) -> di
         defaults=True,
         unsafe=True,
         vcs_ref="HEAD",  # the work tree, uncommitted changes included
-        skip_tasks=True,
+        skip_tasks=not tasks,
         quiet=True,
     )
+    return folder
+
+
+def rendered_files(folder: Path, answers: dict[str, object], package: str) -> dict[str, str]:
+    """`render_files`: the files' texts by path, the package's directory written `{package}`."""
+    render_files(folder, answers)
     return {
         str(path.relative_to(folder)).replace(package, "{package}"): path.read_text()
         for path in files_of(folder)

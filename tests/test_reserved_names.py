@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from includes.generate_reserved_names import variants
-from tests.copier_cli import copier, data_args
+from tests.copier_cli import render_files
 from tests.template_config import TEMPLATE_ROOT
 
 RESERVED = set(
@@ -26,12 +26,7 @@ RESERVED = set(
 @pytest.mark.parametrize("answers", variants(), ids=lambda answers: "-".join(answers.values()))
 def test_locked_distributions_are_reserved(tmp_path: Path, answers: dict[str, str]) -> None:
     project = tmp_path / "probe"
-    copier(
-        TEMPLATE_ROOT,
-        *("copy", "--trust", "--defaults", "--vcs-ref", "HEAD"),
-        *data_args(project_name="probe", **answers),
-        *(str(TEMPLATE_ROOT), str(project)),
-    )
+    render_files(project, {"project_name": "probe", **answers}, tasks=True)  # its `uv lock`
     lock = tomllib.loads((project / "uv.lock").read_text())
     names = {p["name"].replace("-", "_") for p in lock["package"] if p["name"] != "probe"}
     assert names <= RESERVED, f"regenerate: {sorted(names - RESERVED)}"
