@@ -121,7 +121,7 @@ def measure_isolation(
     generated.mkdir()
     (generated / "__init__.py").write_text("")
     for source in PROJECT_FILES.glob("*.py"):
-        if source.name.startswith(("test_", "conftest")):
+        if source.name.startswith(("test_", "conftest", "probe_support")):
             shutil.copy(source, generated / source.name)
     timings = work / f"isolation-{engine}.json"
     traces = work / f"traces-{engine}"
@@ -164,17 +164,23 @@ def measure_isolation(
 
 
 def run_probe(project: Path, probe_file: str, ops: int, rounds: int, postgres_url: str) -> Any:
-    """Run a bench/project probe script inside the rendered project; its last line is JSON."""
-    probe = project / f"bench_{probe_file}"
-    shutil.copy(PROJECT_FILES / probe_file, probe)
+    """Run a bench/project probe inside the rendered project, as a module of a package of its
+    own under the project's tests (beside what it shares with the conftest); its last line is
+    JSON."""
+    package = project / "tests" / "bench_probe"
+    shutil.rmtree(package, ignore_errors=True)
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for name in (probe_file, "probe_support.py"):
+        shutil.copy(PROJECT_FILES / name, package / name)
     try:
         stdout = project_output(
-            project, "python", probe.name,
+            project, "python", "-m", f"tests.bench_probe.{Path(probe_file).stem}",
             BENCH_PACKAGE=PACKAGE, BENCH_ADMIN_URL=postgres_url,
             BENCH_OPS=str(ops), BENCH_ROUNDS=str(rounds),
         )  # fmt: skip
     finally:
-        probe.unlink()
+        shutil.rmtree(package)
     return json.loads(stdout.strip().splitlines()[-1])
 
 

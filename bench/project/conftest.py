@@ -11,14 +11,11 @@ Every database here is the rendered project's: the test database and its engine 
 modes that need a database of their own. Nothing here creates or drops a database itself.
 """
 
-import asyncio.selector_events
-import importlib
 import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -41,40 +38,17 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool, Pool
 
-PACKAGE = os.environ["BENCH_PACKAGE"]
+from .probe_support import SocketWrites, db, models
+
 N = int(os.environ["BENCH_N"])
 # The modes whose every test builds, empties or copies a whole schema take fewer tests.
 N_BIG = int(os.environ.get("BENCH_N_BIG", N))
 BIG_TABLES = 40
 
-# The project's data layer, each name from the module that defines it.
-db = SimpleNamespace(
-    Base=importlib.import_module(f"{PACKAGE}.db.base").Base,
-    make_engine=importlib.import_module(f"{PACKAGE}.db.engine").make_engine,
-    make_session_factory=importlib.import_module(f"{PACKAGE}.db.session").make_session_factory,
-)
-models: ModuleType = importlib.import_module(f"{PACKAGE}.models")
-Settings = importlib.import_module(f"{PACKAGE}.settings").Settings
-
 # nodeid -> phase -> seconds (and "writes" -> count), in the order the tests ran
 durations: dict[str, dict[str, float]] = {}
-socket_writes = 0
+socket_writes = SocketWrites()
 socket_writes_reported = 0
-
-
-def count_socket_writes() -> None:
-    transport = asyncio.selector_events._SelectorSocketTransport
-    original = transport.write
-
-    def write(self: Any, data: Any) -> None:
-        global socket_writes
-        socket_writes += 1
-        original(self, data)
-
-    transport.write = write  # type: ignore[method-assign]
-
-
-count_socket_writes()
 
 
 class LibpqTraces:
@@ -123,8 +97,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     global socket_writes_reported
     test = durations.setdefault(report.nodeid, {"writes": 0})
     test[report.when] = report.duration
-    test["writes"] += socket_writes - socket_writes_reported + libpq_traces.round_trips()
-    socket_writes_reported = socket_writes
+    test["writes"] += socket_writes.count - socket_writes_reported + libpq_traces.round_trips()
+    socket_writes_reported = socket_writes.count
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -166,7 +140,7 @@ async def no_isolation_engine(
     url = await migrated_template.copy()
     if make_url(url).get_backend_name() == "postgresql" and not durable:
         await no_synchronous_commit(url)
-    engine = db.make_engine(Settings(database_url=url), **engine_options)
+    engine = db.make_engine(db.Settings(database_url=url), **engine_options)
     if engine.dialect.name == "sqlite" and not durable:
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -184,7 +158,7 @@ async def no_isolation_engine(
 
 async def no_synchronous_commit(url: str) -> None:
     """The database's sessions, from the next one on, commit without waiting for the WAL flush."""
-    engine = db.make_engine(Settings(database_url=url), poolclass=NullPool)
+    engine = db.make_engine(db.Settings(database_url=url), poolclass=NullPool)
     try:
         async with engine.begin() as connection:
             name = connection.dialect.identifier_preparer.quote(str(make_url(url).database))

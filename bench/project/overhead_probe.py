@@ -1,4 +1,4 @@
-"""Copied by bench/run.py into a rendered PostgreSQL project and run in its environment.
+"""Copied by bench/run.py into a rendered PostgreSQL project (tests/bench_probe/) and run there.
 
 The template's own overhead: the same unit of work done through the project's data layer
 (`make_engine`, `make_session_factory`, `unit_of_work`) and through bare SQLAlchemy as its
@@ -16,12 +16,7 @@ database on the server, where a scratch database is created), BENCH_OPS, BENCH_R
 Prints one JSON object.
 """
 
-import asyncio
-import asyncio.selector_events
-import importlib
 import itertools
-import json
-import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -29,39 +24,25 @@ from typing import Any
 
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-from sqlalchemy.pool import NullPool
 
-PACKAGE = os.environ["BENCH_PACKAGE"]
-base = importlib.import_module(f"{PACKAGE}.db.base")
-engine_module = importlib.import_module(f"{PACKAGE}.db.engine")
-session_module = importlib.import_module(f"{PACKAGE}.db.session")
-models = importlib.import_module(f"{PACKAGE}.models")
-settings_module = importlib.import_module(f"{PACKAGE}.settings")
+from .probe_support import SocketWrites, db, main, models
+
+# The project's own driver, as its settings name it.
+DRIVER = make_url(db.Settings().database_url).drivername
 
 Operation = Callable[[], Awaitable[object]]
-socket_writes = 0
 
 
-def count_socket_writes() -> None:
-    transport = asyncio.selector_events._SelectorSocketTransport
-    original = transport.write
-
-    def write(self: Any, data: Any) -> None:
-        global socket_writes
-        socket_writes += 1
-        original(self, data)
-
-    transport.write = write  # type: ignore[method-assign]
-
-
-async def round_trips(operation: Operation) -> float:
-    before = socket_writes
+async def round_trips(operation: Operation, socket_writes: SocketWrites) -> float:
+    before = socket_writes.count
     for _ in range(50):
         await operation()
-    return (socket_writes - before) / 50
+    return (socket_writes.count - before) / 50
 
 
-async def side_by_side(bare: Operation, ours: Operation, ops: int, rounds: int) -> dict[str, Any]:
+async def side_by_side(
+    bare: Operation, ours: Operation, ops: int, rounds: int, socket_writes: SocketWrites
+) -> dict[str, Any]:
     """Seconds per side, per round; each operation of one side next to one of the other."""
     for _ in range(max(ops // 20, 20)):  # warm up: prepared statements, compiled caches, pools
         await bare()
@@ -89,29 +70,21 @@ async def side_by_side(bare: Operation, ours: Operation, ops: int, rounds: int) 
         "overhead": sum(ours_rounds) / sum(bare_rounds) - 1,
         "round_overheads": overheads,
         "median_round_overhead": statistics.median(overheads),
-        "bare_round_trips": await round_trips(bare),
-        "ours_round_trips": await round_trips(ours),
+        "bare_round_trips": await round_trips(bare, socket_writes),
+        "ours_round_trips": await round_trips(ours, socket_writes),
     }
 
 
-async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
-    count_socket_writes()
-    # The project's own driver, as its settings name it.
-    driver = make_url(settings_module.Settings().database_url).drivername
-    server = make_url(admin_url).set(drivername=driver)
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    scratch = f"bench_overhead_{os.getpid()}"
-    async with admin.connect() as connection:
-        await connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
-    url = server.set(database=scratch).render_as_string(hide_password=False)
-    ours_engine = engine_module.make_engine(settings_module.Settings(database_url=url))
+async def run(url: str, ops: int, rounds: int) -> dict[str, Any]:
+    socket_writes = SocketWrites()
+    ours_engine = db.make_engine(db.Settings(database_url=url))
     bare_engine = create_async_engine(url)
     try:
         async with ours_engine.begin() as connection:
-            await connection.run_sync(base.Base.metadata.create_all)
-        ours_factory = session_module.make_session_factory(ours_engine)
+            await connection.run_sync(db.Base.metadata.create_all)
+        ours_factory = db.make_session_factory(ours_engine)
         bare_factory = async_sessionmaker(bare_engine, expire_on_commit=False)
-        async with session_module.unit_of_work(ours_factory) as session:
+        async with db.unit_of_work(ours_factory) as session:
             author = models.Author(name="Bench author")
             session.add(author)
         pk = author.id
@@ -122,7 +95,7 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
                 return await session.get(models.Author, pk)
 
         async def ours_read() -> object:
-            async with session_module.unit_of_work(ours_factory) as session:
+            async with db.unit_of_work(ours_factory) as session:
                 return await session.get(models.Author, pk)
 
         async def bare_write() -> object:
@@ -131,33 +104,19 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
             return None
 
         async def ours_write() -> object:
-            async with session_module.unit_of_work(ours_factory) as session:
+            async with db.unit_of_work(ours_factory) as session:
                 session.add(models.Author(name=f"Ours {next(names)}"))
             return None
 
         return {
-            "engine": driver,
-            "read": await side_by_side(bare_read, ours_read, ops, rounds),
-            "write": await side_by_side(bare_write, ours_write, ops, rounds),
+            "engine": DRIVER,
+            "read": await side_by_side(bare_read, ours_read, ops, rounds, socket_writes),
+            "write": await side_by_side(bare_write, ours_write, ops, rounds, socket_writes),
         }
     finally:
         await ours_engine.dispose()
         await bare_engine.dispose()
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f'DROP DATABASE "{scratch}" WITH (FORCE)')
-        await admin.dispose()
-
-
-def main() -> None:
-    result = asyncio.run(
-        run(
-            os.environ["BENCH_ADMIN_URL"],
-            int(os.environ["BENCH_OPS"]),
-            int(os.environ["BENCH_ROUNDS"]),
-        )
-    )
-    print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    main()
+    main(run, DRIVER, "bench_overhead")

@@ -1,4 +1,4 @@
-"""Copied by bench/run.py into a rendered asyncpg project and run in its environment.
+"""Copied by bench/run.py into a rendered asyncpg project (tests/bench_probe/) and run there.
 
 Operations per second of loading one row by primary key, sequentially, one operation at a time:
 through the project's `unit_of_work` and `session.get`, against the same query on a raw asyncpg
@@ -10,26 +10,15 @@ database on the server, from which a scratch database is created), BENCH_OPS, BE
 Prints one JSON object.
 """
 
-import asyncio
-import asyncio.selector_events
-import importlib
-import json
-import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
 from sqlalchemy import make_url, select
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-PACKAGE = os.environ["BENCH_PACKAGE"]
-base = importlib.import_module(f"{PACKAGE}.db.base")
-engine_module = importlib.import_module(f"{PACKAGE}.db.engine")
-session_module = importlib.import_module(f"{PACKAGE}.db.session")
-models = importlib.import_module(f"{PACKAGE}.models")
-settings_module = importlib.import_module(f"{PACKAGE}.settings")
+from .probe_support import SocketWrites, db, main, models
 
 # The columns `session.get(Author, pk)` loads (biography is deferred), for the raw query.
 RAW_QUERY = "SELECT id, name, created_at FROM author WHERE id = $1"
@@ -37,29 +26,13 @@ RAW_QUERY = "SELECT id, name, created_at FROM author WHERE id = $1"
 Operation = Callable[[], Awaitable[object]]
 
 
-class WriteCounter:
-    """Counts writes to sockets in this process: one per round trip to the server, since
-    asyncpg sends each request (with its Sync) in one write and waits for the answer."""
-
-    def __init__(self) -> None:
-        self.writes = 0
-        transport = asyncio.selector_events._SelectorSocketTransport
-        original = transport.write
-
-        def write(transport_self: Any, data: Any) -> None:
-            self.writes += 1
-            original(transport_self, data)
-
-        transport.write = write  # type: ignore[method-assign]
-
-
-async def count_round_trips(paths: dict[str, Operation], counter: WriteCounter) -> dict[str, float]:
+async def count_round_trips(paths: dict[str, Operation], counter: SocketWrites) -> dict[str, float]:
     round_trips = {}
     for name, operation in paths.items():
-        counter.writes = 0
+        before = counter.count
         for _ in range(50):
             await operation()
-        round_trips[name] = counter.writes / 50
+        round_trips[name] = (counter.count - before) / 50
     return round_trips
 
 
@@ -96,38 +69,30 @@ async def measure(paths: dict[str, Operation], ops: int, rounds: int) -> dict[st
     }
 
 
-async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
-    counter = WriteCounter()
-    server = make_url(admin_url).set(drivername="postgresql+asyncpg")
-    admin = create_async_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    scratch = f"bench_uow_{os.getpid()}"
-    async with admin.connect() as connection:
-        await connection.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
-    url = server.set(database=scratch)
-    engine: AsyncEngine = engine_module.make_engine(
-        settings_module.Settings(database_url=url.render_as_string(hide_password=False))
-    )
-    settings = settings_module.Settings(database_url=url.render_as_string(hide_password=False))
+async def run(url: str, ops: int, rounds: int) -> dict[str, Any]:
+    counter = SocketWrites()
+    settings = db.Settings(database_url=url)
+    engine: AsyncEngine = db.make_engine(settings)
     # Main before the liveness check: SQLAlchemy's pre-ping at every checkout (on top of the
     # rendered engine's own check, which costs no round trip for a connection used recently).
-    pre_ping = engine_module.make_engine(settings, pool_pre_ping=True)
+    pre_ping = db.make_engine(settings, pool_pre_ping=True)
     # No liveness check at all: no pre-ping, and none of the engine's own checkout listeners.
-    no_check = engine_module.make_engine(settings, pool_pre_ping=False)
+    no_check = db.make_engine(settings, pool_pre_ping=False)
     checkout_listeners = len(no_check.sync_engine.pool.dispatch.checkout)
     if checkout_listeners:  # an empty collection refuses clear()
         no_check.sync_engine.pool.dispatch.checkout.clear()
     pool = None
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(base.Base.metadata.create_all)
-        session_factory = session_module.make_session_factory(engine)
-        pre_ping_factory = session_module.make_session_factory(pre_ping)
-        no_check_factory = session_module.make_session_factory(no_check)
-        async with session_module.unit_of_work(session_factory) as session:
+            await connection.run_sync(db.Base.metadata.create_all)
+        session_factory = db.make_session_factory(engine)
+        pre_ping_factory = db.make_session_factory(pre_ping)
+        no_check_factory = db.make_session_factory(no_check)
+        async with db.unit_of_work(session_factory) as session:
             author = models.Author(name="Bench author")
             session.add(author)
         pk = author.id
-        raw_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        raw_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         pool = await asyncpg.create_pool(raw_url, min_size=1, max_size=5)
         core_query = select(models.Author.id, models.Author.name, models.Author.created_at).where(
             models.Author.id == pk
@@ -155,15 +120,15 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work_no_check() -> object:
-            async with session_module.unit_of_work(no_check_factory) as session:
+            async with db.unit_of_work(no_check_factory) as session:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work_pre_ping() -> object:
-            async with session_module.unit_of_work(pre_ping_factory) as session:
+            async with db.unit_of_work(pre_ping_factory) as session:
                 return await session.get(models.Author, pk)
 
         async def unit_of_work() -> object:
-            async with session_module.unit_of_work(session_factory) as session:
+            async with db.unit_of_work(session_factory) as session:
                 return await session.get(models.Author, pk)
 
         paths: dict[str, Operation] = {
@@ -190,21 +155,7 @@ async def run(admin_url: str, ops: int, rounds: int) -> dict[str, Any]:
         await engine.dispose()
         await pre_ping.dispose()
         await no_check.dispose()
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f'DROP DATABASE "{scratch}" WITH (FORCE)')
-        await admin.dispose()
-
-
-def main() -> None:
-    result = asyncio.run(
-        run(
-            os.environ["BENCH_ADMIN_URL"],
-            int(os.environ["BENCH_OPS"]),
-            int(os.environ["BENCH_ROUNDS"]),
-        )
-    )
-    print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    main()
+    main(run, "postgresql+asyncpg", "bench_uow")
