@@ -14,7 +14,6 @@ modes that need a database of their own. Nothing here creates or drops a databas
 import json
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -130,13 +129,15 @@ async def insert_and_commit(session: Any, name: str = "Bench author") -> None:
     await session.commit()
 
 
-@asynccontextmanager
-async def no_isolation_engine(
-    migrated_template: Any, engine_options: dict[str, Any], *, durable: bool
+@pytest.fixture(scope="module")
+async def engine_of_its_own(
+    request: pytest.FixtureRequest, migrated_template: Any, engine_options: dict[str, Any]
 ) -> AsyncIterator[AsyncEngine]:
-    """The application's engine (with the test engine's options) on a database of its own: a
-    copy of the rendered conftest's migrated template, as its `own_database` makes them. Unless
-    `durable`, its commits do not wait for the disk."""
+    """The no-isolation modes' engine: the application's (with the test engine's options) on a
+    database of its own, a copy of the rendered conftest's migrated template, as its
+    `own_database` makes them. Its commits do not wait for the disk, unless the test module sets
+    `DURABLE = True`."""
+    durable = getattr(request.module, "DURABLE", False)
     url = await migrated_template.copy()
     if make_url(url).get_backend_name() == "postgresql" and not durable:
         await no_synchronous_commit(url)
@@ -154,6 +155,13 @@ async def no_isolation_engine(
     finally:
         await engine.dispose()
         await migrated_template.drop(url)
+
+
+@pytest.fixture
+async def committing_session(engine_of_its_own: AsyncEngine) -> AsyncIterator[Any]:
+    """A session on `engine_of_its_own` whose commits are real: no isolation at all."""
+    async with db.make_session_factory(engine_of_its_own)() as session:
+        yield session
 
 
 async def no_synchronous_commit(url: str) -> None:
