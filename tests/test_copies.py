@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
-import copier
 import pytest
 
 from tests.answer_sets import VARIANTS, Variant
 from tests.commands import run, tool
-from tests.copier_cli import files_of
-from tests.template_config import TEMPLATE_ROOT, engine_choices, framework_choices
+from tests.copier_cli import files_of, render_files
+from tests.template_config import engine_choices, framework_choices
 
 # All its tests share the renders: on one xdist worker.
 pytestmark = pytest.mark.xdist_group("copies")
@@ -141,17 +140,7 @@ class Renders:
 
     def blocks(self, variant: Variant) -> list[SharedBlock]:
         if variant.name not in self.found:
-            project = self.folder / variant.name
-            copier.run_copy(
-                str(TEMPLATE_ROOT),
-                project,
-                data=dict(variant.answers),
-                defaults=True,
-                unsafe=True,
-                vcs_ref="HEAD",  # the work tree, uncommitted changes included
-                skip_tasks=True,
-                quiet=True,
-            )
+            project = render_files(self.folder / variant.name, dict(variant.answers))
             python = [path for path in files_of(project) if path.suffix == ".py"]
             self.found[variant.name] = shared_blocks(project, python)
         return self.found[variant.name]
